@@ -1,0 +1,55 @@
+"""Server-side settings for the model proxy: where models live and which key to send."""
+
+from __future__ import annotations
+
+import os
+
+from traitlets import Float, Unicode, default
+from traitlets.config import Configurable
+
+DEFAULT_BASE_URL = "http://localhost:1234/v1"
+
+
+class AgentTeam(Configurable):
+    """Upstream model server settings, set as ``c.AgentTeam.<name>`` or through env vars.
+
+    The key lives only here, on the server, so the browser never holds it.
+    """
+
+    base_url = Unicode(
+        help=(
+            "Base URL of the OpenAI-compatible model server (ending in /v1). "
+            "Defaults to $OPENAI_BASE_URL, else LM Studio's http://localhost:1234/v1."
+        ),
+    ).tag(config=True)
+
+    api_key = Unicode(
+        help=(
+            "API key sent to the model server as 'Authorization: Bearer <key>'. "
+            "Defaults to $OPENAI_API_KEY. Never sent to the browser."
+        ),
+    ).tag(config=True)
+
+    model = Unicode(
+        help=(
+            "Model used when a request names none. Defaults to $AGENT_TEAM_MODEL; "
+            "empty lets the model server choose (LM Studio uses the loaded model)."
+        ),
+    ).tag(config=True)
+
+    request_timeout = Float(
+        600.0,
+        help="Seconds a model request may take, streaming included, before it fails with 504.",
+    ).tag(config=True)
+
+    @default("base_url")
+    def _default_base_url(self) -> str:
+        return os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+
+    @default("api_key")
+    def _default_api_key(self) -> str:
+        return os.environ.get("OPENAI_API_KEY", "")
+
+    @default("model")
+    def _default_model(self) -> str:
+        return os.environ.get("AGENT_TEAM_MODEL", "")

@@ -1,0 +1,95 @@
+/**
+ * The palette commands: open, ask, stop, rerun-with-critique.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
+import type { Widget } from '@lumino/widgets';
+
+import type { AgentTeamModel } from './model';
+import { robotIcon } from './icons';
+
+export namespace CommandIDs {
+  export const open = 'agent-team:open';
+  export const ask = 'agent-team:ask';
+  export const stop = 'agent-team:stop';
+  export const rerunWithCritique = 'agent-team:rerun-with-critique';
+}
+
+export function addCommands(options: {
+  commands: CommandRegistry;
+  shell: JupyterFrontEnd.IShell;
+  model: AgentTeamModel;
+  sidebar: Widget;
+  trans: TranslationBundle;
+}): void {
+  const { commands, shell, model, sidebar, trans } = options;
+
+  commands.addCommand(CommandIDs.open, {
+    label: trans.__('Open Agent Team'),
+    caption: trans.__('Show the Agent Team sidebar'),
+    icon: robotIcon,
+    execute: () => shell.activateById(sidebar.id)
+  });
+
+  commands.addCommand(CommandIDs.ask, {
+    label: args =>
+      args.task
+        ? trans.__('Ask the Agent Team: %1', String(args.task))
+        : trans.__('Ask the Agent Team…'),
+    caption: trans.__('Run a task with the agent team on the active notebook'),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          task: {
+            type: 'string',
+            description: trans.__('The task for the team')
+          }
+        },
+        required: ['task']
+      }
+    },
+    execute: async args => {
+      shell.activateById(sidebar.id);
+      return model.ask(typeof args.task === 'string' ? args.task : '');
+    }
+  });
+
+  commands.addCommand(CommandIDs.stop, {
+    label: trans.__('Stop the Agent Team'),
+    isEnabled: () => model.activeRun !== null,
+    execute: () => model.stop()
+  });
+
+  commands.addCommand(CommandIDs.rerunWithCritique, {
+    label: trans.__('Rerun with Critique'),
+    caption: trans.__(
+      'The Coder revises its cells from the latest critique, they rerun and the Critic rescores'
+    ),
+    isEnabled: () => model.rerunnable !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          note: {
+            type: 'string',
+            description: trans.__('An optional note for the Coder')
+          }
+        }
+      }
+    },
+    execute: async args => {
+      shell.activateById(sidebar.id);
+      return model.rerunWithCritique(
+        typeof args.note === 'string' ? args.note : ''
+      );
+    }
+  });
+
+  // Enabled states follow the model.
+  model.changed.connect(() => {
+    commands.notifyCommandChanged(CommandIDs.stop);
+    commands.notifyCommandChanged(CommandIDs.rerunWithCritique);
+  });
+}

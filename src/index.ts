@@ -1,0 +1,90 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, ISessionContextDialogs } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+
+import { addCommands, CommandIDs } from './commands';
+import { robotIcon } from './icons';
+import { AgentTeamModel } from './model';
+import { AgentTeamSettings } from './settings';
+import { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
+
+const PLUGIN_ID = 'jupyterlab-agent-team:plugin';
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'An agent team (User proxy, Coder, Critic) that writes, runs and scores code cells in the active notebook.',
+  autoStart: true,
+  requires: [INotebookTracker, IRenderMimeRegistry],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    ITranslator,
+    ISessionContextDialogs
+  ],
+  activate: async (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    rendermime: IRenderMimeRegistry,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null,
+    sessionDialogs: ISessionContextDialogs | null
+  ) => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_agent_team');
+
+    let rawSettings: ISettingRegistry.ISettings | null = null;
+    if (settingRegistry) {
+      try {
+        rawSettings = await settingRegistry.load(PLUGIN_ID);
+      } catch (reason) {
+        console.error(`Failed to load settings for ${PLUGIN_ID}.`, reason);
+      }
+    }
+    const settings = new AgentTeamSettings(rawSettings);
+
+    const model = new AgentTeamModel({
+      tracker,
+      settings,
+      serverSettings: app.serviceManager.serverSettings,
+      translator,
+      sessionDialogs: sessionDialogs ?? undefined
+    });
+    void model.refreshServerConfig();
+
+    const sidebar = new AgentTeamSidebar({ model, rendermime, trans });
+    sidebar.id = 'agent-team-sidebar';
+    sidebar.title.icon = robotIcon;
+    sidebar.title.caption = trans.__('Agent Team');
+    app.shell.add(sidebar, 'left', { rank: 600 });
+
+    addCommands({
+      commands: app.commands,
+      shell: app.shell,
+      model,
+      sidebar,
+      trans
+    });
+
+    if (palette) {
+      const category = trans.__('Agent Team');
+      for (const command of [
+        CommandIDs.open,
+        CommandIDs.ask,
+        CommandIDs.stop,
+        CommandIDs.rerunWithCritique
+      ]) {
+        palette.addItem({ command, category });
+      }
+    }
+  }
+};
+
+export default plugin;

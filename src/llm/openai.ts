@@ -1,0 +1,271 @@
+/**
+ * The one network boundary to model servers: an `IChatModel` over the openai
+ * SDK, speaking to any OpenAI-compatible endpoint (in JupyterLab, the
+ * extension's server route, which holds the real API key).
+ */
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError
+} from 'openai';
+
+import {
+  ChatModelError,
+  type ContentPart,
+  type IChatMessage,
+  type IChatModel,
+  type IChatRequest,
+  type IChatResult,
+  type ITokenUsage
+} from '../team/types';
+
+export interface IOpenAIChatModelOptions {
+  /** The OpenAI-compatible base URL, ending in `/v1`. */
+  baseURL: string;
+  /** The model id; '' uses the first model the server lists. */
+  model: string;
+  temperature: number;
+  /** Sent for reproducible sampling; omitted when null. */
+  seed: number | null;
+  /** A fetch that adds the Jupyter server's auth and XSRF headers. */
+  fetch?: typeof fetch;
+  headers?: Record<string, string>;
+  /** The upstream as a person knows it, for messages (e.g. 'http://localhost:1234/v1'). */
+  describeEndpoint: string;
+  /**
+   * Retries of failed requests. Defaults to 0: local model servers fail
+   * deterministically, and the user is waiting on the answer.
+   */
+  maxRetries?: number;
+}
+
+export class OpenAIChatModel implements IChatModel {
+  constructor(options: IOpenAIChatModelOptions) {
+    this._options = options;
+    this._client = new OpenAI({
+      baseURL: options.baseURL,
+      // The browser never holds the key: the server route adds it.
+      apiKey: 'held-by-jupyter-server',
+      organization: null,
+      project: null,
+      dangerouslyAllowBrowser: true,
+      maxRetries: options.maxRetries ?? 0,
+      fetch: options.fetch,
+      // No SDK Authorization header, so Jupyter's own token header is the only one.
+      defaultHeaders: { Authorization: null, ...options.headers }
+    });
+  }
+
+  async complete(request: IChatRequest): Promise<IChatResult> {
+    const { signal } = request;
+    try {
+      const model = await this._resolveModel(signal);
+      const { temperature, seed } = this._options;
+      const stream = await this._client.chat.completions.create(
+        {
+          model,
+          messages: request.messages.map(Private.toOpenAIMessage),
+          temperature,
+          ...(seed === null ? {} : { seed }),
+          stream: true,
+          stream_options: { include_usage: true }
+        },
+        { signal, headers: { 'X-Agent-Team-Agent': request.agent } }
+      );
+
+      let text = '';
+      let finished = false;
+      let usage: ITokenUsage | undefined;
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          request.onToken?.(delta);
+        }
+        if (choice?.finish_reason) {
+          finished = true;
+        }
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens
+          };
+        }
+      }
+      // The SDK ends the iteration quietly when the signal aborts mid-stream.
+      if (signal?.aborted) {
+        throw Private.stopped();
+      }
+      if (!text && !finished) {
+        throw new ChatModelError(
+          `the model server at ${this._options.describeEndpoint} ended its answer without any content`,
+          'invalid'
+        );
+      }
+      return usage ? { text, usage } : { text };
+    } catch (error) {
+      throw this._toChatModelError(error, signal);
+    }
+  }
+
+  /** The ids of the models the server offers. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const page = await this._client.models.list({ signal });
+      return page.data.map(model => model.id);
+    } catch (error) {
+      throw this._toChatModelError(error, signal);
+    }
+  }
+
+  private _resolveModel(signal?: AbortSignal): Promise<string> {
+    if (this._options.model) {
+      return Promise.resolve(this._options.model);
+    }
+    if (!this._resolvedModel) {
+      this._resolvedModel = this.listModels(signal).then(ids => {
+        if (!ids.length) {
+          throw new ChatModelError(
+            `the model server at ${this._options.describeEndpoint} lists no models — load a model first`,
+            'invalid'
+          );
+        }
+        return ids[0];
+      });
+      // Ask again next time: the user may load a model meanwhile.
+      this._resolvedModel.catch(() => {
+        this._resolvedModel = null;
+      });
+    }
+    return this._resolvedModel;
+  }
+
+  private _toChatModelError(
+    error: unknown,
+    signal?: AbortSignal
+  ): ChatModelError {
+    const endpoint = this._options.describeEndpoint;
+    if (signal?.aborted || error instanceof APIUserAbortError) {
+      return Private.stopped();
+    }
+    if (error instanceof ChatModelError) {
+      return error;
+    }
+    if (error instanceof APIConnectionTimeoutError) {
+      return new ChatModelError(
+        `${endpoint} did not answer in time`,
+        'unreachable'
+      );
+    }
+    if (error instanceof APIConnectionError) {
+      return new ChatModelError(
+        `cannot reach ${endpoint} (${Private.rootCause(error)})`,
+        'unreachable'
+      );
+    }
+    if (error instanceof APIError) {
+      const message = Private.serverMessage(error.error);
+      if (error.status !== undefined) {
+        return new ChatModelError(
+          message ?? `the model server answered ${error.status}`,
+          'http'
+        );
+      }
+      // An error event inside an otherwise successful stream.
+      return new ChatModelError(
+        `the model server at ${endpoint} reported an error: ${message ?? error.message}`,
+        'http'
+      );
+    }
+    // fetch's errors may come from another realm (a worker, jest's VM), so
+    // built-in error classes are recognised by name, not instanceof.
+    const name = Private.errorName(error);
+    if (name === 'SyntaxError') {
+      return new ChatModelError(
+        `the model server at ${endpoint} sent an answer that is not valid JSON`,
+        'invalid'
+      );
+    }
+    // fetch reports a connection lost while reading the body as a TypeError.
+    if (name === 'TypeError') {
+      return new ChatModelError(
+        `lost the connection to ${endpoint} during the answer (${Private.rootCause(error)})`,
+        'unreachable'
+      );
+    }
+    return new ChatModelError(
+      `the call to ${endpoint} failed: ${Private.rootCause(error)}`,
+      'invalid'
+    );
+  }
+
+  private _options: IOpenAIChatModelOptions;
+  private _client: OpenAI;
+  private _resolvedModel: Promise<string> | null = null;
+}
+
+namespace Private {
+  export function stopped(): ChatModelError {
+    return new ChatModelError('stopped by the user', 'aborted');
+  }
+
+  export function toOpenAIMessage(
+    message: IChatMessage
+  ): OpenAI.ChatCompletionMessageParam {
+    const { role, content } = message;
+    if (role === 'user') {
+      return { role, content };
+    }
+    // Only user messages may carry images; keep the text of the others.
+    return {
+      role,
+      content: typeof content === 'string' ? content : textParts(content)
+    };
+  }
+
+  function textParts(
+    parts: ContentPart[]
+  ): OpenAI.ChatCompletionContentPartText[] {
+    return parts.flatMap(part =>
+      part.type === 'text' ? [{ type: 'text' as const, text: part.text }] : []
+    );
+  }
+
+  /** The server's own message: `{error: {message}}` (OpenAI) or `{error: "…"}` (Ollama, LM Studio). */
+  export function serverMessage(error: unknown): string | undefined {
+    if (typeof error === 'string' && error) {
+      return error;
+    }
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+      const { message } = error;
+      if (typeof message === 'string' && message) {
+        return message;
+      }
+    }
+    return undefined;
+  }
+
+  export function errorName(error: unknown): string | undefined {
+    return typeof error === 'object' && error !== null && 'name' in error
+      ? String(error.name)
+      : undefined;
+  }
+
+  /** The innermost cause, e.g. 'connect ECONNREFUSED 127.0.0.1:1234' under 'fetch failed'. */
+  export function rootCause(error: unknown): string {
+    let message = String(error);
+    let current = error;
+    for (let depth = 0; depth < 5; depth++) {
+      if (typeof current !== 'object' || current === null) {
+        break;
+      }
+      if ('message' in current && typeof current.message === 'string') {
+        message = current.message || message;
+      }
+      current = 'cause' in current ? current.cause : undefined;
+    }
+    return message;
+  }
+}

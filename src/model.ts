@@ -1,0 +1,219 @@
+/**
+ * The sidebar's state: the runs of this session, which one is live, and the
+ * notice shown when a request cannot start. Views render it; commands and
+ * views call its methods.
+ */
+import type { ISessionContextDialogs } from '@jupyterlab/apputils';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  IServerModelConfig,
+  fetchServerModelConfig,
+  jupyterFetch,
+  proxyBaseUrl
+} from './llm/jupyterServer';
+import { OpenAIChatModel } from './llm/openai';
+import { NotebookWorkspace } from './notebook/workspace';
+import { AgentTeamSettings } from './settings';
+import { TeamRun } from './team/teamRun';
+
+export class AgentTeamModel {
+  constructor(options: AgentTeamModel.IOptions) {
+    this._tracker = options.tracker;
+    this._settings = options.settings;
+    this._serverSettings = options.serverSettings;
+    this._translator = options.translator;
+    this._sessionDialogs = options.sessionDialogs;
+    this._trans = options.translator.load('jupyterlab_agent_team');
+    this._settings.changed.connect(this._emit, this);
+  }
+
+  /** Every run of this session, oldest first. */
+  get runs(): readonly TeamRun[] {
+    return this._runs;
+  }
+
+  /** The run in progress, if any. */
+  get activeRun(): TeamRun | null {
+    const last = this._runs[this._runs.length - 1];
+    return last && last.phase === 'running' ? last : null;
+  }
+
+  /** The newest run that "Rerun with critique" applies to, if it can. */
+  get rerunnable(): TeamRun | null {
+    if (this.activeRun) {
+      return null;
+    }
+    const last = this._runs[this._runs.length - 1];
+    return last && last.canRerun ? last : null;
+  }
+
+  /** A message for the user about a request that could not start. */
+  get notice(): string | null {
+    return this._notice;
+  }
+
+  /** What the server says about the model server, once loaded. */
+  get serverConfig(): IServerModelConfig | null {
+    return this._serverConfig;
+  }
+
+  get settings(): AgentTeamSettings {
+    return this._settings;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Load what the server knows of its model server, for the header line. */
+  async refreshServerConfig(): Promise<void> {
+    try {
+      this._serverConfig = await fetchServerModelConfig(this._serverSettings);
+    } catch {
+      this._serverConfig = null;
+    }
+    this._emit();
+  }
+
+  /**
+   * Start the team on a task in the active notebook. Resolves when the run
+   * ends, or at once with a notice when it cannot start.
+   */
+  async ask(task: string): Promise<TeamRun.ISummary | null> {
+    const text = task.trim();
+    if (!text) {
+      return this._refuse(this._trans.__('Type a task for the team first.'));
+    }
+    if (this.activeRun) {
+      return this._refuse(
+        this._trans.__(
+          'The team is still working. Stop it or wait for it to finish.'
+        )
+      );
+    }
+    const panel = this._tracker.currentWidget;
+    if (!panel) {
+      return this._refuse(
+        this._trans.__(
+          'Open a notebook first: the team writes and runs its cells in the active notebook.'
+        )
+      );
+    }
+    const run = new TeamRun({
+      task: text,
+      model: this._createChatModel(),
+      workspace: this._createWorkspace(panel),
+      config: this._settings.team
+    });
+    this._watch(run, panel);
+    this._runs.push(run);
+    this._notice = null;
+    this._emit();
+    return run.start();
+  }
+
+  /** Revise the newest run's cells from its latest critique. */
+  async rerunWithCritique(note = ''): Promise<TeamRun.ISummary | null> {
+    const run = this.rerunnable;
+    if (!run) {
+      return this._refuse(
+        this._trans.__(
+          'Nothing to rerun: the latest run has no critique, or its cells or notebook are gone.'
+        )
+      );
+    }
+    this._notice = null;
+    return run.rerunWithCritique(note);
+  }
+
+  stop(): void {
+    this.activeRun?.stop();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._runs.forEach(run => run.dispose());
+    this._settings.changed.disconnect(this._emit, this);
+    Signal.clearData(this);
+  }
+
+  private _createChatModel(): OpenAIChatModel {
+    const settings = this._settings.model;
+    const upstream = settings.baseUrl || this._serverConfig?.baseUrl || '';
+    return new OpenAIChatModel({
+      baseURL: proxyBaseUrl(this._serverSettings),
+      fetch: jupyterFetch(this._serverSettings),
+      model: settings.model || this._serverConfig?.model || '',
+      temperature: settings.temperature,
+      seed: settings.seed,
+      headers: settings.baseUrl
+        ? { 'X-Agent-Team-Base-Url': settings.baseUrl }
+        : undefined,
+      describeEndpoint: upstream || this._trans.__('the model server')
+    });
+  }
+
+  private _createWorkspace(panel: NotebookPanel): NotebookWorkspace {
+    return new NotebookWorkspace({
+      panel,
+      translator: this._translator,
+      sessionDialogs: this._sessionDialogs
+    });
+  }
+
+  /** Re-render on every run change; a closed notebook or deleted cell can end rerun-ability. */
+  private _watch(run: TeamRun, panel: NotebookPanel): void {
+    run.changed.connect(this._emit, this);
+    const onCells = () => this._emit();
+    panel.content.model?.cells.changed.connect(onCells);
+    panel.disposed.connect(() => {
+      run.stop();
+      this._emit();
+    });
+  }
+
+  private _refuse(notice: string): null {
+    this._notice = notice;
+    this._emit();
+    return null;
+  }
+
+  private _emit(): void {
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _tracker: INotebookTracker;
+  private _settings: AgentTeamSettings;
+  private _serverSettings: ServerConnection.ISettings;
+  private _translator: ITranslator;
+  private _sessionDialogs?: ISessionContextDialogs;
+  private _trans: TranslationBundle;
+  private _runs: TeamRun[] = [];
+  private _notice: string | null = null;
+  private _serverConfig: IServerModelConfig | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace AgentTeamModel {
+  export interface IOptions {
+    tracker: INotebookTracker;
+    settings: AgentTeamSettings;
+    serverSettings: ServerConnection.ISettings;
+    translator: ITranslator;
+    sessionDialogs?: ISessionContextDialogs;
+  }
+}

@@ -1,0 +1,36 @@
+import {
+  DEFAULT_CODER_SYSTEM_MESSAGE,
+  DEFAULT_CRITIC_SYSTEM_MESSAGE
+} from './prompts';
+
+/** What shapes a run; the settings wrapper fills it from the Settings Editor. */
+export interface ITeamConfig {
+  coderSystemMessage: string;
+  criticSystemMessage: string;
+  /** The most agent messages one cycle (a task, or a rerun) may post, as AutoGen's max_round. */
+  maxRounds: number;
+  /** How often the Coder revises from a critique on its own before the run ends. */
+  autoRevisions: number;
+  /** The run ends once the lowest of the six scores reaches this. */
+  scoreThreshold: number;
+  /** How many failed drafts in a row the Coder may fix before the run gives up. */
+  maxFixAttempts: number;
+  /** Longest output text sent to a model; longer text keeps its head and tail. */
+  maxOutputChars: number;
+  /** Send plots to the Critic as images. */
+  vision: boolean;
+  /** Seconds a cell may run before the run ends. */
+  executionTimeout: number;
+}
+
+export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
+  coderSystemMessage: DEFAULT_CODER_SYSTEM_MESSAGE,
+  criticSystemMessage: DEFAULT_CRITIC_SYSTEM_MESSAGE,
+  maxRounds: 20,
+  autoRevisions: 2,
+  scoreThreshold: 8,
+  maxFixAttempts: 3,
+  maxOutputChars: 4000,
+  vision: false,
+  executionTimeout: 120
+};

@@ -1,0 +1,134 @@
+/**
+ * Default system messages and the bounded prompts each agent turn sends.
+ *
+ * Every call carries only what that turn needs (task, current code, latest
+ * outputs, latest critique or error), never the whole transcript: this keeps
+ * prompts small and flat in size however long a run goes.
+ */
+import type { IChatMessage, ContentPart } from './types';
+
+export const DEFAULT_CODER_SYSTEM_MESSAGE = `You are the Coder in a team that works in a live Jupyter notebook with a Python 3 kernel.
+Write Python code that does the user's task.
+- Put code in \`\`\`python fenced blocks. Each block becomes one notebook cell; the cells run in order on the notebook's kernel.
+- The kernel is live: variables, imports and loaded data persist between cells and between your revisions.
+- Print what you need to see (for example df.columns, df.head()): only printed text, displayed results and errors come back to you.
+- Read and save files (data, plots) with relative paths: the working directory is the notebook's folder.
+- For plots use matplotlib; save the figure before plt.show() so the saved file is not blank.
+- When the User proxy reports an error, or the Critic asks for changes, reply with the complete revised code, not a diff.
+- Be brief: at most one sentence of explanation before the code. Do not ask questions.`;
+
+export const DEFAULT_CRITIC_SYSTEM_MESSAGE = `You are the Critic. You are highly skilled in evaluating the quality of visualization and data analysis code by giving a score from 1 (bad) to 10 (good) with a clear rationale. YOU MUST CONSIDER VISUALIZATION BEST PRACTICES for each evaluation. You see the task, the code, and the real outputs of running it in the notebook (text, errors, and plots). Evaluate the code across these dimensions:
+- bugs (bugs): are there bugs, logic errors, syntax errors or typos? Are there any reasons why the code may fail to run? How should it be fixed? If ANY bug exists, the bugs score MUST be less than 5.
+- Data transformation (transformation): is the data transformed appropriately for the visualization type? E.g., is the dataset appropriately filtered, aggregated, or grouped if needed? If a date field is used, is it first converted to a date object?
+- Goal compliance (compliance): how well does the code meet the specified goals of the task?
+- Visualization type (type): CONSIDERING BEST PRACTICES, is the visualization type appropriate for the data and intent? Is there a visualization type that would be more effective in conveying insights? If a different visualization type is more appropriate, the type score MUST BE LESS THAN 5.
+- Data encoding (encoding): is the data encoded appropriately for the visualization type?
+- aesthetics (aesthetics): are the aesthetics of the visualization appropriate for the visualization type and the data?
+
+YOU MUST PROVIDE A SCORE for each of the above dimensions, each with a one-line rationale.
+Do not suggest code.
+Then, based on the critique above, give a concrete list of actions that the Coder should take to improve the code, under the heading "Actions:".
+End with a JSON object of the six scores, for example:
+{"bugs": 9, "transformation": 8, "compliance": 9, "type": 8, "encoding": 8, "aesthetics": 7}`;
+
+/** One team cell as the prompts show it. */
+export interface ICellSnapshot {
+  source: string;
+  /** The cell's outputs, already converted to model text. */
+  output: string;
+}
+
+export interface ICoderPromptInput {
+  systemMessage: string;
+  task: string;
+  notebookPath: string;
+  /** The cells of the current draft; empty on the first turn. */
+  cells: ICellSnapshot[];
+  /** What the Coder must respond to: an error report, a critique, or a note. */
+  feedback: string | null;
+  /** An optional note the user typed with "Rerun with critique". */
+  userNote: string | null;
+}
+
+export interface ICriticPromptInput {
+  systemMessage: string;
+  task: string;
+  cells: ICellSnapshot[];
+  /** Base64 PNGs from the outputs; attached only for vision-capable models. */
+  images: string[];
+}
+
+export function coderMessages(input: ICoderPromptInput): IChatMessage[] {
+  const parts = [`Task: ${input.task}`, `Notebook: ${input.notebookPath}`];
+  if (input.cells.length > 0) {
+    parts.push(
+      `Your current code and what it printed:\n\n${Private.formatCells(input.cells)}`
+    );
+  }
+  if (input.feedback) {
+    parts.push(input.feedback);
+  }
+  if (input.userNote) {
+    parts.push(`Note from the user: ${input.userNote}`);
+  }
+  parts.push(
+    input.cells.length > 0
+      ? 'Reply with the complete revised code in ```python blocks.'
+      : 'Reply with the code in ```python blocks.'
+  );
+  return [
+    { role: 'system', content: input.systemMessage },
+    { role: 'user', content: parts.join('\n\n') }
+  ];
+}
+
+export function criticMessages(input: ICriticPromptInput): IChatMessage[] {
+  const text = [
+    `Task: ${input.task}`,
+    `The code ran in the notebook. Cells and their outputs:\n\n${Private.formatCells(input.cells)}`,
+    input.images.length > 0
+      ? `The ${input.images.length === 1 ? 'plot is' : `${input.images.length} plots are`} attached.`
+      : '',
+    'Score the result now.'
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  if (input.images.length === 0) {
+    return [
+      { role: 'system', content: input.systemMessage },
+      { role: 'user', content: text }
+    ];
+  }
+  const content: ContentPart[] = [
+    { type: 'text', text },
+    ...input.images.map((png): ContentPart => ({
+      type: 'image_url',
+      image_url: { url: `data:image/png;base64,${png}` }
+    }))
+  ];
+  return [
+    { role: 'system', content: input.systemMessage },
+    { role: 'user', content }
+  ];
+}
+
+/** The message that sends a failed cell back to the Coder. */
+export function errorFeedback(cellNumber: number, output: string): string {
+  return `Cell ${cellNumber} raised an error, so the cells after it did not run:\n${output}\nFix the code.`;
+}
+
+/** The message that sends a critique back to the Coder. */
+export function critiqueFeedback(critique: string): string {
+  return `The Critic reviewed the result:\n${critique}\nRevise the code to address the Critic's actions.`;
+}
+
+namespace Private {
+  export function formatCells(cells: ICellSnapshot[]): string {
+    return cells
+      .map((cell, i) => {
+        const output = cell.output.trim() || '(no output)';
+        return `Cell ${i + 1}:\n\`\`\`python\n${cell.source}\n\`\`\`\nOutput of cell ${i + 1}:\n${output}`;
+      })
+      .join('\n\n');
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The Agent Team sidebar: header, transcript, status line and task box,
+ * rendered from the AgentTeamModel.
+ */
+import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import type { AgentTeamModel } from '../model';
+import type { TeamRun } from '../team/teamRun';
+import { activityLabel, summaryLine } from './labels';
+import { MessageView } from './MessageView';
+import { RerunForm } from './RerunForm';
+import { TaskBox } from './TaskBox';
+
+export class AgentTeamSidebar extends ReactWidget {
+  constructor(options: AgentTeamSidebar.IOptions) {
+    super();
+    this._options = options;
+    this.addClass('jp-AgentTeam-Sidebar');
+  }
+
+  protected render(): JSX.Element {
+    const { model } = this._options;
+    return (
+      <UseSignal signal={model.changed}>
+        {() => <SidebarView {...this._options} />}
+      </UseSignal>
+    );
+  }
+
+  private _options: AgentTeamSidebar.IOptions;
+}
+
+export namespace AgentTeamSidebar {
+  export interface IOptions {
+    model: AgentTeamModel;
+    rendermime: IRenderMimeRegistry;
+    trans: TranslationBundle;
+  }
+}
+
+function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
+  const { model, rendermime, trans } = props;
+  const active = model.activeRun;
+  const rerunnable = model.rerunnable;
+  const threshold = model.settings.team.scoreThreshold;
+  const server = model.serverConfig;
+  const modelName = model.settings.model.model || server?.model;
+  const endpoint = model.settings.model.baseUrl || server?.baseUrl;
+  const transcript = React.useRef<HTMLDivElement>(null);
+
+  // Follow new content unless the user scrolled up to read.
+  React.useLayoutEffect(() => {
+    const node = transcript.current;
+    if (node && node.scrollHeight - node.scrollTop - node.clientHeight < 120) {
+      node.scrollTop = node.scrollHeight;
+    }
+  });
+
+  return (
+    <div className="jp-AgentTeam-View">
+      <div className="jp-AgentTeam-Header">
+        <h2 className="jp-AgentTeam-Title">{trans.__('Agent Team')}</h2>
+        <div className="jp-AgentTeam-Endpoint">
+          {endpoint
+            ? trans.__(
+                'Model: %1 at %2',
+                modelName || trans.__('first listed'),
+                endpoint
+              )
+            : trans.__('Model server not known yet')}
+        </div>
+      </div>
+      <div className="jp-AgentTeam-Transcript" ref={transcript}>
+        {model.runs.length === 0 && (
+          <div className="jp-AgentTeam-Empty">
+            {trans.__(
+              'Ask the team for an analysis. The Coder writes cells into the active notebook, the User proxy runs them on its kernel, and the Critic scores the result.'
+            )}
+          </div>
+        )}
+        {model.runs.map(run => (
+          <RunView
+            key={run.id}
+            run={run}
+            threshold={threshold}
+            rendermime={rendermime}
+            trans={trans}
+            onRerun={
+              run === rerunnable
+                ? note => void model.rerunWithCritique(note)
+                : null
+            }
+          />
+        ))}
+      </div>
+      {model.notice && (
+        <div className="jp-AgentTeam-Notice" role="alert">
+          {model.notice}
+        </div>
+      )}
+      <div className="jp-AgentTeam-Status" aria-live="polite">
+        {active ? activityLabel(active.activity, trans) : trans.__('Ready')}
+      </div>
+      <TaskBox
+        running={active !== null}
+        onSend={task => void model.ask(task)}
+        onStop={() => model.stop()}
+        trans={trans}
+      />
+    </div>
+  );
+}
+
+function RunView(props: {
+  run: TeamRun;
+  threshold: number;
+  rendermime: IRenderMimeRegistry;
+  trans: TranslationBundle;
+  onRerun: ((note: string) => void) | null;
+}): JSX.Element {
+  const { run, threshold, rendermime, trans, onRerun } = props;
+  const lastCritique = [...run.messages].reverse().find(m => m.critique);
+  return (
+    <div className="jp-AgentTeam-Run" data-run={run.id}>
+      <div className="jp-AgentTeam-RunHeader">
+        {trans.__('Run on %1', run.notebookPath)}
+      </div>
+      {run.messages.map(message =>
+        message.summary ? (
+          <div
+            key={message.id}
+            className="jp-AgentTeam-Summary"
+            data-reason={message.summary.reason}
+          >
+            {summaryLine(message.summary, threshold, trans)}
+          </div>
+        ) : (
+          <MessageView
+            key={message.id}
+            message={message}
+            threshold={threshold}
+            rendermime={rendermime}
+            trans={trans}
+          >
+            {onRerun && message === lastCritique && (
+              <RerunForm onRerun={onRerun} trans={trans} />
+            )}
+          </MessageView>
+        )
+      )}
+    </div>
+  );
+}

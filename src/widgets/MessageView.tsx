@@ -1,0 +1,114 @@
+/**
+ * One message of the transcript: the agent's name, then its text, its cell
+ * results (User proxy) or its scorecard (Critic).
+ */
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import type { TeamRun } from '../team/teamRun';
+import { agentLabel } from './labels';
+import { Markdown } from './Markdown';
+import { Scorecard } from './Scorecard';
+
+export interface IMessageViewProps {
+  message: TeamRun.IMessage;
+  threshold: number;
+  rendermime: IRenderMimeRegistry;
+  trans: TranslationBundle;
+  /** Rendered under the message (the rerun form on the latest critique). */
+  children?: React.ReactNode;
+}
+
+export function MessageView(props: IMessageViewProps): JSX.Element {
+  const { message, threshold, rendermime, trans } = props;
+  const classes = ['jp-AgentTeam-Message'];
+  if (message.streaming) {
+    classes.push('jp-mod-streaming');
+  }
+  if (message.failed) {
+    classes.push('jp-mod-failed');
+  }
+  return (
+    <div
+      className={classes.join(' ')}
+      data-agent={message.agent}
+      data-kind={message.kind}
+    >
+      <div className="jp-AgentTeam-MessageHeader">
+        <span className="jp-AgentTeam-AgentName">
+          {agentLabel(message.agent, trans)}
+        </span>
+        {message.round > 0 && (
+          <span className="jp-AgentTeam-MessageRound">
+            {trans.__('round %1', message.round)}
+          </span>
+        )}
+      </div>
+      {message.kind === 'execution' ? (
+        <ExecutionView message={message} trans={trans} />
+      ) : message.kind === 'task' || message.kind === 'note' ? (
+        <div className="jp-AgentTeam-TaskText">{message.text}</div>
+      ) : (
+        <Markdown
+          text={message.text}
+          streaming={message.streaming}
+          rendermime={rendermime}
+        />
+      )}
+      {message.critique && (
+        <Scorecard
+          critique={message.critique}
+          previous={message.previousCritique ?? null}
+          round={message.round}
+          threshold={threshold}
+          trans={trans}
+        />
+      )}
+      {props.children}
+    </div>
+  );
+}
+
+function ExecutionView(props: {
+  message: TeamRun.IMessage;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { message, trans } = props;
+  const cells = message.cells ?? [];
+  return (
+    <div className="jp-AgentTeam-Execution">
+      {cells.length === 0 && message.streaming && (
+        <div className="jp-AgentTeam-ExecutionPending">
+          {trans.__('Running the cells…')}
+        </div>
+      )}
+      {cells.map(cell => (
+        <details
+          key={cell.cellId}
+          className={`jp-AgentTeam-CellReport jp-mod-${cell.status}`}
+          open={cell.status !== 'ok'}
+        >
+          <summary>
+            {cell.status === 'ok'
+              ? trans.__(
+                  'Cell %1 [%2] ran',
+                  cell.number,
+                  cell.executionCount ?? ' '
+                )
+              : cell.status === 'error'
+                ? trans.__(
+                    'Cell %1 [%2] raised an error',
+                    cell.number,
+                    cell.executionCount ?? ' '
+                  )
+                : trans.__('Cell %1 did not finish', cell.number)}
+          </summary>
+          <pre className="jp-AgentTeam-CellOutput">
+            {cell.output.trim() || trans.__('(no output)')}
+          </pre>
+        </details>
+      ))}
+    </div>
+  );
+}
