@@ -51,13 +51,38 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
   const endpoint = model.settings.model.baseUrl || server?.baseUrl;
   const transcript = React.useRef<HTMLDivElement>(null);
 
-  // Follow new content unless the user scrolled up to read.
-  React.useLayoutEffect(() => {
+  // Follow new content while the user is at the bottom; stay put once they
+  // scroll up to read. Markdown renders after React does, so watch sizes too.
+  const following = React.useRef(true);
+  const content = React.useRef<HTMLDivElement>(null);
+  const follow = React.useCallback(() => {
     const node = transcript.current;
-    if (node && node.scrollHeight - node.scrollTop - node.clientHeight < 120) {
+    if (node && following.current) {
       node.scrollTop = node.scrollHeight;
     }
-  });
+  }, []);
+  React.useLayoutEffect(follow);
+  React.useEffect(() => {
+    const observer = new ResizeObserver(follow);
+    if (content.current) {
+      observer.observe(content.current);
+    }
+    return () => observer.disconnect();
+  }, [follow]);
+  const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
+    const node = event.currentTarget;
+    following.current =
+      node.scrollHeight - node.scrollTop - node.clientHeight < 40;
+  };
+  // Starting work means the user wants to watch it.
+  const rerun = (note: string) => {
+    following.current = true;
+    void model.rerunWithCritique(note);
+  };
+  const send = (task: string) => {
+    following.current = true;
+    void model.ask(task);
+  };
 
   return (
     <div className="jp-AgentTeam-View">
@@ -73,28 +98,30 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
             : trans.__('Model server not known yet')}
         </div>
       </div>
-      <div className="jp-AgentTeam-Transcript" ref={transcript}>
-        {model.runs.length === 0 && (
-          <div className="jp-AgentTeam-Empty">
-            {trans.__(
-              'Ask the team for an analysis. The Coder writes cells into the active notebook, the User proxy runs them on its kernel, and the Critic scores the result.'
-            )}
-          </div>
-        )}
-        {model.runs.map(run => (
-          <RunView
-            key={run.id}
-            run={run}
-            threshold={threshold}
-            rendermime={rendermime}
-            trans={trans}
-            onRerun={
-              run === rerunnable
-                ? note => void model.rerunWithCritique(note)
-                : null
-            }
-          />
-        ))}
+      <div
+        className="jp-AgentTeam-Transcript"
+        ref={transcript}
+        onScroll={onScroll}
+      >
+        <div ref={content}>
+          {model.runs.length === 0 && (
+            <div className="jp-AgentTeam-Empty">
+              {trans.__(
+                'Ask the team for an analysis. The Coder writes cells into the active notebook, the User proxy runs them on its kernel, and the Critic scores the result.'
+              )}
+            </div>
+          )}
+          {model.runs.map(run => (
+            <RunView
+              key={run.id}
+              run={run}
+              threshold={threshold}
+              rendermime={rendermime}
+              trans={trans}
+              onRerun={run === rerunnable ? rerun : null}
+            />
+          ))}
+        </div>
       </div>
       {model.notice && (
         <div className="jp-AgentTeam-Notice" role="alert">
@@ -106,7 +133,7 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
       </div>
       <TaskBox
         running={active !== null}
-        onSend={task => void model.ask(task)}
+        onSend={send}
         onStop={() => model.stop()}
         trans={trans}
       />

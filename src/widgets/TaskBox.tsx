@@ -29,7 +29,7 @@ export function TaskBox(props: ITaskBoxProps): JSX.Element {
         className="jp-AgentTeam-TaskInput"
         aria-label={trans.__('Task for the agent team')}
         placeholder={trans.__(
-          'Describe a task, e.g. "use cars.csv and plot weight against horsepower". Enter sends, Shift+Enter adds a line.'
+          'Describe a task for the team. Enter sends, Shift+Enter adds a line.'
         )}
         value={text}
         rows={3}

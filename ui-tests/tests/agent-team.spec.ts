@@ -70,6 +70,23 @@ async function openNotebook(page: IJupyterLabPageFixture, tmpPath: string) {
   await expect(
     page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`)
   ).toBeVisible();
+  await widenSidebar(page);
+}
+
+/** Drag the left panel's edge, as a person makes room for the transcript. */
+async function widenSidebar(page: IJupyterLabPageFixture) {
+  const handle = page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
+    .first();
+  const box = await handle.boundingBox();
+  if (!box) {
+    throw new Error('no split handle beside the left panel');
+  }
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 180, y, { steps: 5 });
+  await page.mouse.up();
 }
 
 async function ask(page: IJupyterLabPageFixture, task: string) {
@@ -249,6 +266,7 @@ test.describe('with automatic revisions off and a vision model', () => {
     await page
       .locator(SIDEBAR)
       .screenshot({ path: testInfo.outputPath('sidebar-mid-run.png') });
+    await page.screenshot({ path: testInfo.outputPath('lab-mid-run.png') });
 
     await expect(summaries).toHaveCount(2, { timeout: 60000 });
     await expect(summaries.nth(1)).toHaveAttribute('data-reason', 'threshold');
@@ -314,7 +332,12 @@ test('with the default settings the team revises on its own until the threshold 
     }
   });
   await openNotebook(page, tmpPath);
-  await ask(page, TASK);
+  // This time through the command palette's command, as another extension would.
+  await page.evaluate(
+    task =>
+      (window as any).jupyterapp.commands.execute('agent-team:ask', { task }),
+    TASK
+  );
 
   const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
   await expect(summary).toHaveCount(1, { timeout: 90000 });
@@ -322,7 +345,6 @@ test('with the default settings the team revises on its own until the threshold 
   await expect(summary).toContainText('Ended after 2 rounds');
   await expect(summary).toContainText('4 model calls');
   expect((await scores(page, 1)).lowest).toBe('8');
-  // No Rerun button once the threshold is met? It stays: the user may still want changes.
   const cells = await notebookCells(page);
   expect(cells.map(cell => cell.source)).toEqual([
     USER_CELL,
@@ -355,6 +377,31 @@ test('a failing model server ends the run with a clear message and leaves the no
   });
   await expect(summary).toContainText('answered 500');
   await expect(summary).toContainText('scripted upstream failure');
+  expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
+    USER_CELL
+  ]);
+});
+
+test('Stop ends the run while the Coder is still writing', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  await setScenario(request, {
+    replies: { coder: [{ content: 'Loading the data first.', fault: 'hang' }] }
+  });
+  await openNotebook(page, tmpPath);
+  await ask(page, TASK);
+  const status = page.locator(`${SIDEBAR} .jp-AgentTeam-Status`);
+  await expect(status).toHaveText('Coder writing…');
+  await page.locator(`${SIDEBAR} .jp-AgentTeam-StopButton`).click();
+  const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
+  await expect(summary).toHaveAttribute('data-reason', 'stopped');
+  await expect(summary).toContainText('stopped by you');
+  await expect(status).toHaveText('Ready');
+  await expect(
+    page.locator(`${SIDEBAR} .jp-AgentTeam-SendButton`)
+  ).toBeVisible();
   expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
     USER_CELL
   ]);

@@ -1,0 +1,60 @@
+import schema from '../schema/plugin.json';
+import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
+import {
+  DEFAULT_CODER_SYSTEM_MESSAGE,
+  DEFAULT_CRITIC_SYSTEM_MESSAGE
+} from '../src/team/prompts';
+
+type Property = { title?: string; description?: string; default?: unknown };
+const properties = schema.properties as Record<string, Property>;
+
+describe('schema/plugin.json', () => {
+  it.each(Object.keys(properties))(
+    '%s has a title, a description and a default',
+    name => {
+      const property = properties[name];
+      expect(property.title).toBeTruthy();
+      expect(property.description).toBeTruthy();
+      expect(property).toHaveProperty('default');
+    }
+  );
+
+  it('accepts no unknown settings', () => {
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('shows the same system messages the team uses when nothing is set', () => {
+    expect(properties.coderSystemMessage.default).toBe(
+      DEFAULT_CODER_SYSTEM_MESSAGE
+    );
+    expect(properties.criticSystemMessage.default).toBe(
+      DEFAULT_CRITIC_SYSTEM_MESSAGE
+    );
+  });
+
+  it('has the defaults the team falls back to', () => {
+    for (const [name, value] of Object.entries(DEFAULT_TEAM_CONFIG)) {
+      expect([name, properties[name]?.default]).toEqual([name, value]);
+    }
+  });
+
+  it('keeps the Critic rubric of the six dimensions and its two hard rules', () => {
+    for (const dimension of [
+      'bugs',
+      'transformation',
+      'compliance',
+      'type',
+      'encoding',
+      'aesthetics'
+    ]) {
+      expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(`(${dimension})`);
+    }
+    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(
+      'If ANY bug exists, the bugs score MUST be less than 5'
+    );
+    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(
+      'If a different visualization type is more appropriate, the type score MUST BE LESS THAN 5'
+    );
+    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain('Do not suggest code.');
+  });
+});
