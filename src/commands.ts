@@ -4,10 +4,10 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
-import type { Widget } from '@lumino/widgets';
 
 import type { AgentTeamModel } from './model';
 import { robotIcon } from './icons';
+import type { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
 
 export namespace CommandIDs {
   export const open = 'agent-team:open';
@@ -20,7 +20,7 @@ export function addCommands(options: {
   commands: CommandRegistry;
   shell: JupyterFrontEnd.IShell;
   model: AgentTeamModel;
-  sidebar: Widget;
+  sidebar: AgentTeamSidebar;
   trans: TranslationBundle;
 }): void {
   const { commands, shell, model, sidebar, trans } = options;
@@ -46,13 +46,17 @@ export function addCommands(options: {
             type: 'string',
             description: trans.__('The task for the team')
           }
-        },
-        required: ['task']
+        }
       }
     },
     execute: async args => {
       shell.activateById(sidebar.id);
-      return model.ask(typeof args.task === 'string' ? args.task : '');
+      if (typeof args.task !== 'string' || !args.task.trim()) {
+        // From the palette there is no task yet: let the user type one.
+        sidebar.focusTaskInput();
+        return null;
+      }
+      return model.ask(args.task);
     }
   });
 

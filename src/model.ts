@@ -61,6 +61,22 @@ export class AgentTeamModel {
     return this._serverConfig;
   }
 
+  /**
+   * The model and server a run will use: the settings where set, else the
+   * Jupyter server's. The server's model name only goes with its own server.
+   */
+  get modelChoice(): { model: string; endpoint: string } {
+    const settings = this._settings.model;
+    const server = this._serverConfig;
+    if (settings.baseUrl) {
+      return { model: settings.model, endpoint: settings.baseUrl };
+    }
+    return {
+      model: settings.model || server?.model || '',
+      endpoint: server?.baseUrl ?? ''
+    };
+  }
+
   get settings(): AgentTeamSettings {
     return this._settings;
   }
@@ -150,17 +166,17 @@ export class AgentTeamModel {
 
   private _createChatModel(): OpenAIChatModel {
     const settings = this._settings.model;
-    const upstream = settings.baseUrl || this._serverConfig?.baseUrl || '';
+    const { model, endpoint } = this.modelChoice;
     return new OpenAIChatModel({
       baseURL: proxyBaseUrl(this._serverSettings),
       fetch: jupyterFetch(this._serverSettings),
-      model: settings.model || this._serverConfig?.model || '',
+      model,
       temperature: settings.temperature,
       seed: settings.seed,
       headers: settings.baseUrl
         ? { 'X-Agent-Team-Base-Url': settings.baseUrl }
         : undefined,
-      describeEndpoint: upstream || this._trans.__('the model server')
+      describeEndpoint: endpoint || this._trans.__('the model server')
     });
   }
 
@@ -175,9 +191,10 @@ export class AgentTeamModel {
   /** Re-render on every run change; a closed notebook or deleted cell can end rerun-ability. */
   private _watch(run: TeamRun, panel: NotebookPanel): void {
     run.changed.connect(this._emit, this);
-    const onCells = () => this._emit();
-    panel.content.model?.cells.changed.connect(onCells);
+    const cells = panel.content.model?.cells;
+    cells?.changed.connect(this._emit, this);
     panel.disposed.connect(() => {
+      cells?.changed.disconnect(this._emit, this);
       run.stop();
       this._emit();
     });

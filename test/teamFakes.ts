@@ -74,7 +74,8 @@ export class FakeWorkspace implements INotebookWorkspace {
 
   readonly path = 'analysis.ipynb';
   run: (source: string) => ICellExecution | Promise<ICellExecution>;
-  ready: string | null = null;
+  /** What checkReady answers; a promise that never settles stands for a kernel never chosen. */
+  ready: string | null | Promise<string | null> = null;
   cells: IFakeCell[] = [
     {
       id: 'user-1',
@@ -90,8 +91,8 @@ export class FakeWorkspace implements INotebookWorkspace {
   private _next = 0;
   private _count = 1;
 
-  async checkReady(): Promise<string | null> {
-    return this.ready;
+  checkReady(): Promise<string | null> {
+    return Promise.resolve(this.ready);
   }
 
   async insertCell(
@@ -121,6 +122,10 @@ export class FakeWorkspace implements INotebookWorkspace {
   async deleteCell(cellId: string): Promise<void> {
     this._teamCell(cellId);
     this.cells = this.cells.filter(cell => cell.id !== cellId);
+  }
+
+  readCell(cellId: string): string | null {
+    return this.cells.find(cell => cell.id === cellId)?.source ?? null;
   }
 
   hasCell(cellId: string): boolean {

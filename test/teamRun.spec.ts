@@ -362,4 +362,84 @@ describe('TeamRun', () => {
     expect(third).toContain('aesthetics: 6/10');
     expect(third).not.toContain('aesthetics: 5/10');
   });
+
+  it('does not take a critique with missing scores as meeting the threshold', async () => {
+    const model = new ScriptedModel({
+      coder: [python(FIXED), python(REVISED)],
+      // Cut off after three scores: all high, but three dimensions unknown.
+      critic: [
+        '- bugs: 9/10\n- transformation: 9/10\n- compliance: 9/10\n- type:',
+        critique([9, 9, 9, 9, 9, 9])
+      ]
+    });
+    const run = new TeamRun({
+      task: TASK,
+      model,
+      workspace: new FakeWorkspace(kernel),
+      config: config()
+    });
+    const summary = await run.start();
+    expect(summary.reason).toBe('threshold');
+    expect(summary.rounds).toBe(2);
+    expect(model.calls('critic')).toHaveLength(2);
+    const first = run.messages.find(m => m.critique)!;
+    expect(first.critique?.missing).toEqual(['type', 'encoding', 'aesthetics']);
+  });
+
+  it('revises what is in the notebook now, including the user’s edit of a team cell', async () => {
+    const model = new ScriptedModel({
+      coder: [python(FIXED), python(REVISED)],
+      critic: [critique([9, 8, 8, 8, 8, 5]), critique([9, 9, 9, 9, 9, 9])]
+    });
+    const workspace = new FakeWorkspace(kernel);
+    const run = new TeamRun({
+      task: TASK,
+      model,
+      workspace,
+      config: config({ autoRevisions: 0 })
+    });
+    await run.start();
+    const edited = FIXED + '\nplt.grid(True)  # added by the user';
+    workspace.cells.find(c => c.metadata)!.source = edited;
+    await run.rerunWithCritique();
+    expect(userText(model.calls('coder')[1].messages[1])).toContain(
+      'plt.grid(True)  # added by the user'
+    );
+  });
+
+  it('can be stopped while the kernel is still being chosen', async () => {
+    const model = new ScriptedModel({});
+    const workspace = new FakeWorkspace(kernel);
+    workspace.ready = new Promise(() => undefined);
+    const run = new TeamRun({ task: TASK, model, workspace, config: config() });
+    const done = run.start();
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(run.activity.kind).toBe('checking-kernel');
+    run.stop();
+    expect((await done).reason).toBe('stopped');
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('ends with the timeout when a cell runs too long, and on Stop while a cell runs', async () => {
+    for (const how of ['timeout', 'stop'] as const) {
+      const model = new ScriptedModel({ coder: [python('while True: pass')] });
+      const workspace = new FakeWorkspace(() => new Promise(() => undefined));
+      const run = new TeamRun({
+        task: TASK,
+        model,
+        workspace,
+        config: config({ executionTimeout: how === 'timeout' ? 0.05 : 0 })
+      });
+      const done = run.start();
+      if (how === 'stop') {
+        await new Promise(resolve => setTimeout(resolve, 20));
+        expect(run.activity).toEqual({ kind: 'running-cell', cell: 1, of: 1 });
+        run.stop();
+      }
+      const summary = await done;
+      expect(summary.reason).toBe(how === 'timeout' ? 'timeout' : 'stopped');
+      expect(run.phase).toBe('ended');
+      expect(model.calls('critic')).toHaveLength(0);
+    }
+  });
 });

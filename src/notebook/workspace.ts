@@ -40,17 +40,15 @@ export class NotebookWorkspace implements INotebookWorkspace {
     return this._panel.context.path;
   }
 
-  /** The panel this workspace is bound to. */
-  get panel(): NotebookPanel {
-    return this._panel;
-  }
-
   async checkReady(): Promise<string | null> {
     if (this._panel.isDisposed) {
       return this._trans.__('The notebook %1 was closed.', this.path);
     }
     const session = this._panel.sessionContext;
-    await session.ready;
+    // `ready` never settles while the user has not chosen a kernel.
+    if (!session.isReady) {
+      await Promise.race([session.ready, Private.delay(30000)]);
+    }
     const kernel = session.session?.kernel;
     if (session.hasNoKernel || !kernel) {
       return this._trans.__(
@@ -107,6 +105,13 @@ export class NotebookWorkspace implements INotebookWorkspace {
     this._sharedNotebook().deleteCell(this._indexOf(cellId));
   }
 
+  readCell(cellId: string): string | null {
+    const index = this._indexOf(cellId);
+    return index === -1
+      ? null
+      : this._panel.content.model!.sharedModel.cells[index].getSource();
+  }
+
   hasCell(cellId: string): boolean {
     return !this._panel.isDisposed && this._indexOf(cellId) !== -1;
   }
@@ -120,15 +125,22 @@ export class NotebookWorkspace implements INotebookWorkspace {
       throw new Error(this._trans.__('The team cell %1 is gone.', cellId));
     }
     const session = this._panel.sessionContext;
+    const notebook = this._panel.content;
+    // Running switches the notebook to command mode; someone typing in
+    // another cell of it keeps their editor.
+    const { mode, activeCell } = notebook;
     let succeeded: boolean;
     try {
       succeeded = await NotebookActions.runCells(
-        this._panel.content,
+        notebook,
         [widget],
         session,
         this._sessionDialogs,
         this._translator
       );
+      if (mode === 'edit' && notebook.activeCell === activeCell) {
+        notebook.mode = 'edit';
+      }
     } catch (error) {
       return {
         status: 'aborted',
@@ -209,6 +221,10 @@ export namespace NotebookWorkspace {
 }
 
 namespace Private {
+  export function delay(ms: number): Promise<void> {
+    return new Promise(resolve => setTimeout(resolve, ms));
+  }
+
   const SETTLING = new Set([
     'starting',
     'restarting',

@@ -61,8 +61,13 @@ export function parseCritique(text: string): ICritique {
     actions: json.actions.length > 0 ? json.actions : prose.actions,
     lowest: present.length > 0 ? Math.min(...present) : null,
     missing: DIMENSIONS.filter(dimension => scores[dimension] === undefined),
-    terminate: /\bTERMINATE\b/.test(normalized)
+    terminate: saysTerminate(normalized)
   };
+}
+
+/** Whether a message says TERMINATE, as a word: AutoGen's end-of-conversation signal. */
+export function saysTerminate(text: string): boolean {
+  return /\bTERMINATE\b/.test(text);
 }
 
 /**

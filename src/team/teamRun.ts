@@ -10,7 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { extractCodeBlocks, describeNonRunnable } from './codeBlocks';
 import { ITeamConfig } from './config';
-import { ICritique, parseCritique } from './critique';
+import { ICritique, parseCritique, saysTerminate } from './critique';
 import { toModelOutput } from './outputs';
 import {
   ICellSnapshot,
@@ -61,6 +61,11 @@ export class TeamRun {
     return this._summary;
   }
 
+  /** The score threshold this run works to. */
+  get threshold(): number {
+    return this._config.scoreThreshold;
+  }
+
   get latestCritique(): TeamRun.ICritiqueResult | null {
     return this._latestCritique;
   }
@@ -74,8 +79,7 @@ export class TeamRun {
     return (
       this._phase === 'ended' &&
       this._latestCritique !== null &&
-      this._cells.length > 0 &&
-      this._cells.every(cell => this._workspace.hasCell(cell.id))
+      this._cells.some(cell => this._workspace.hasCell(cell.id))
     );
   }
 
@@ -108,11 +112,7 @@ export class TeamRun {
       );
     }
     const trimmed = note.trim();
-    this._post(
-      'user_proxy',
-      'note',
-      trimmed ? `Rerun with critique. Note: ${trimmed}` : 'Rerun with critique.'
-    );
+    this._post('user_proxy', 'rerun', trimmed);
     return this._cycle(
       critiqueFeedback(this._latestCritique.text),
       trimmed || null
@@ -164,7 +164,10 @@ export class TeamRun {
     userNote: string | null
   ): Promise<TeamRun.IEnd> {
     this._setActivity({ kind: 'checking-kernel' });
-    const notReady = await this._workspace.checkReady();
+    const notReady = await Private.unlessStopped(
+      this._workspace.checkReady(),
+      this._abort
+    );
     if (notReady !== null) {
       return { reason: 'kernel', detail: notReady };
     }
@@ -181,7 +184,7 @@ export class TeamRun {
       const blocks = extractCodeBlocks(coderText);
       const runnable = blocks.filter(block => block.runnable);
       if (runnable.length === 0) {
-        if (Private.saysTerminate(coderText)) {
+        if (saysTerminate(coderText)) {
           return { reason: 'terminate', detail: '' };
         }
         failedDrafts += 1;
@@ -200,6 +203,9 @@ export class TeamRun {
       const execution = await this._userProxyTurn();
       if (execution.aborted) {
         return { reason: 'kernel', detail: execution.aborted };
+      }
+      if (execution.timedOut) {
+        return { reason: 'timeout', detail: '' };
       }
       if (execution.failedCell !== null) {
         failedDrafts += 1;
@@ -221,7 +227,9 @@ export class TeamRun {
         return { reason: 'max-rounds', detail: '' };
       }
       const critique = await this._criticTurn(execution.images);
+      // Met only with all six scores: a critique cut short proves nothing.
       if (
+        critique.missing.length === 0 &&
         critique.lowest !== null &&
         critique.lowest >= this._config.scoreThreshold
       ) {
@@ -243,6 +251,14 @@ export class TeamRun {
     userNote: string | null
   ): Promise<string> {
     this._setActivity({ kind: 'coder-writing' });
+    // The Coder revises what is in the notebook now, edits by the user included.
+    this._cells.forEach((cell, i) => {
+      const source = this._workspace.readCell(cell.id);
+      if (source !== null) {
+        cell.source = source;
+        this._snapshots[i].source = source;
+      }
+    });
     const messages = coderMessages({
       systemMessage: this._config.coderSystemMessage,
       task: this.task,
@@ -251,7 +267,7 @@ export class TeamRun {
       feedback,
       userNote
     });
-    return this._modelTurn('coder', 'code', messages);
+    return this._modelTurn(this._post('coder', 'code', '', true), messages);
   }
 
   private async _criticTurn(
@@ -265,28 +281,26 @@ export class TeamRun {
       images: this._config.vision ? images : []
     });
     const previous = this._latestCritique;
-    const text = await this._modelTurn('critic', 'critique', messages);
+    const message = this._post('critic', 'critique', '', true);
+    const text = await this._modelTurn(message, messages);
     const critique = { ...parseCritique(text), text };
     this._latestCritique = critique;
-    const message = this._messages[this._messages.length - 1];
     message.critique = critique;
     message.previousCritique = previous;
     this._changed.emit({ type: 'message-updated', message });
     return critique;
   }
 
-  /** One agent turn: exactly one streamed model call. */
+  /** One agent turn: exactly one streamed model call, into `message`. */
   private async _modelTurn(
-    agent: AgentName,
-    kind: TeamRun.MessageKind,
+    message: TeamRun.IMessage,
     messages: IChatMessage[]
   ): Promise<string> {
-    Private.throwIfStopped(this._abort);
-    const message = this._post(agent, kind, '', true);
     this._usage.modelCalls += 1;
     try {
+      Private.throwIfStopped(this._abort);
       const result = await this._model.complete({
-        agent,
+        agent: message.agent,
         messages,
         signal: this._abort?.signal,
         onToken: delta => {
@@ -353,6 +367,7 @@ export class TeamRun {
     const outcome: TeamRun.IExecutionOutcome = {
       failedCell: null,
       aborted: null,
+      timedOut: false,
       images
     };
     try {
@@ -363,6 +378,10 @@ export class TeamRun {
           of: this._cells.length
         });
         const execution = await this._execute(this._cells[i].id);
+        if (execution === null) {
+          outcome.timedOut = true;
+          break;
+        }
         const converted = toModelOutput(execution.outputs, {
           maxChars: this._config.maxOutputChars,
           vision: this._config.vision
@@ -389,7 +408,10 @@ export class TeamRun {
       for (let i = reports.length; i < this._snapshots.length; i++) {
         this._snapshots[i].output = '(not run: an earlier cell failed)';
       }
-      message.failed = outcome.failedCell !== null || outcome.aborted !== null;
+      message.failed =
+        outcome.failedCell !== null ||
+        outcome.aborted !== null ||
+        outcome.timedOut;
     } finally {
       message.streaming = false;
       this._changed.emit({ type: 'message-updated', message });
@@ -397,37 +419,20 @@ export class TeamRun {
     return outcome;
   }
 
-  /** Execute one cell, bounded by the timeout and by Stop. */
-  private _execute(cellId: string): Promise<ICellExecution> {
+  /** Execute one cell, bounded by Stop and by the timeout (null when it ran out). */
+  private _execute(cellId: string): Promise<ICellExecution | null> {
     Private.throwIfStopped(this._abort);
-    const signal = this._abort!.signal;
     const seconds = this._config.executionTimeout;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const limits = new Promise<ICellExecution>((resolve, reject) => {
+    const timeout = new Promise<null>(resolve => {
       if (seconds > 0) {
-        timer = setTimeout(
-          () =>
-            resolve({
-              status: 'aborted',
-              outputs: [],
-              executionCount: null,
-              reason: `a cell did not finish within ${seconds} s; it may still be running, interrupt the kernel to stop it`
-            }),
-          seconds * 1000
-        );
+        timer = setTimeout(() => resolve(null), seconds * 1000);
       }
-      onAbort = () =>
-        reject(new ChatModelError('stopped by the user', 'aborted'));
-      signal.addEventListener('abort', onAbort);
     });
-    return Promise.race([
-      this._workspace.executeCell(cellId, signal),
-      limits
-    ]).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort!);
-    });
+    return Private.unlessStopped(
+      Promise.race([this._workspace.executeCell(cellId), timeout]),
+      this._abort
+    ).finally(() => clearTimeout(timer));
   }
 
   private _budgetSpent(): boolean {
@@ -464,6 +469,8 @@ export class TeamRun {
       detail,
       rounds: this._round,
       critique,
+      threshold: this._config.scoreThreshold,
+      executionTimeout: this._config.executionTimeout,
       usage: this.usage
     };
     // Kept in the transcript, so a rerun does not hide how the cycle before it ended.
@@ -526,7 +533,7 @@ export namespace TeamRun {
     | { kind: 'critic-scoring' };
 
   export type MessageKind =
-    'task' | 'note' | 'code' | 'execution' | 'critique' | 'summary';
+    'task' | 'rerun' | 'code' | 'execution' | 'critique' | 'summary';
 
   /** A parsed critique with the Critic's full text. */
   export interface ICritiqueResult extends ICritique {
@@ -571,6 +578,7 @@ export namespace TeamRun {
     | 'revisions-used'
     | 'fix-attempts'
     | 'no-code'
+    | 'timeout'
     | 'stopped'
     | 'model-error'
     | 'kernel'
@@ -588,6 +596,9 @@ export namespace TeamRun {
     detail: string;
     rounds: number;
     critique: ICritiqueResult | null;
+    /** The score threshold and execution timeout this run used. */
+    threshold: number;
+    executionTimeout: number;
     usage: IUsage;
   }
 
@@ -604,20 +615,41 @@ export namespace TeamRun {
   export interface IExecutionOutcome {
     /** 1-based number of the cell that raised, or null. */
     failedCell: number | null;
-    /** Why execution could not go on (kernel died, timeout), or null. */
+    /** Why execution could not go on (the kernel died or restarted), or null. */
     aborted: string | null;
+    /** A cell ran longer than the execution timeout. */
+    timedOut: boolean;
     images: string[];
   }
 }
 
 namespace Private {
-  export function throwIfStopped(abort: AbortController | null): void {
-    if (abort?.signal.aborted) {
-      throw new ChatModelError('stopped by the user', 'aborted');
+  /** Resolves as `promise` does, or rejects as soon as the user presses Stop. */
+  export function unlessStopped<T>(
+    promise: Promise<T>,
+    abort: AbortController | null
+  ): Promise<T> {
+    const signal = abort?.signal;
+    if (!signal) {
+      return promise;
     }
+    let onAbort = () => {};
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(stoppedError());
+      signal.addEventListener('abort', onAbort);
+    });
+    return Promise.race([promise, stopped]).finally(() =>
+      signal.removeEventListener('abort', onAbort)
+    );
   }
 
-  export function saysTerminate(text: string): boolean {
-    return /\bTERMINATE\b/.test(text);
+  export function stoppedError(): ChatModelError {
+    return new ChatModelError('stopped by the user', 'aborted');
+  }
+
+  export function throwIfStopped(abort: AbortController | null): void {
+    if (abort?.signal.aborted) {
+      throw stoppedError();
+    }
   }
 }

@@ -127,6 +127,8 @@ export interface INotebookWorkspace {
   deleteCell(cellId: string): Promise<void>;
   /** Whether the cell still exists in the notebook. */
   hasCell(cellId: string): boolean;
+  /** The cell's source as the notebook has it now, or null when it is gone. */
+  readCell(cellId: string): string | null;
   /** Run the cell through the notebook's own execution path. */
-  executeCell(cellId: string, signal?: AbortSignal): Promise<ICellExecution>;
+  executeCell(cellId: string): Promise<ICellExecution>;
 }

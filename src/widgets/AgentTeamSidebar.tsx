@@ -30,6 +30,13 @@ export class AgentTeamSidebar extends ReactWidget {
     );
   }
 
+  /** Put the cursor in the task box. */
+  focusTaskInput(): void {
+    this.node
+      .querySelector<HTMLTextAreaElement>('.jp-AgentTeam-TaskInput')
+      ?.focus();
+  }
+
   private _options: AgentTeamSidebar.IOptions;
 }
 
@@ -45,20 +52,21 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
   const { model, rendermime, trans } = props;
   const active = model.activeRun;
   const rerunnable = model.rerunnable;
-  const threshold = model.settings.team.scoreThreshold;
-  const server = model.serverConfig;
-  const modelName = model.settings.model.model || server?.model;
-  const endpoint = model.settings.model.baseUrl || server?.baseUrl;
+  const { model: modelName, endpoint } = model.modelChoice;
   const transcript = React.useRef<HTMLDivElement>(null);
 
   // Follow new content while the user is at the bottom; stay put once they
   // scroll up to read. Markdown renders after React does, so watch sizes too.
   const following = React.useRef(true);
+  // Where the view last scrolled itself: the scroll event for that arrives a
+  // frame later, when more may have rendered, and must not count as the user's.
+  const ownScrollTop = React.useRef<number | null>(null);
   const content = React.useRef<HTMLDivElement>(null);
   const follow = React.useCallback(() => {
     const node = transcript.current;
     if (node && following.current) {
       node.scrollTop = node.scrollHeight;
+      ownScrollTop.current = node.scrollTop;
     }
   }, []);
   React.useLayoutEffect(follow);
@@ -71,6 +79,9 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
   }, [follow]);
   const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
     const node = event.currentTarget;
+    if (node.scrollTop === ownScrollTop.current) {
+      return;
+    }
     following.current =
       node.scrollHeight - node.scrollTop - node.clientHeight < 40;
   };
@@ -79,9 +90,12 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
     following.current = true;
     void model.rerunWithCritique(note);
   };
-  const send = (task: string) => {
+  // Whether a run started: a refused task stays in the box.
+  const send = (task: string): boolean => {
     following.current = true;
+    const before = model.runs.length;
     void model.ask(task);
+    return model.runs.length > before;
   };
 
   return (
@@ -115,7 +129,6 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
             <RunView
               key={run.id}
               run={run}
-              threshold={threshold}
               rendermime={rendermime}
               trans={trans}
               onRerun={run === rerunnable ? rerun : null}
@@ -143,12 +156,11 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
 
 function RunView(props: {
   run: TeamRun;
-  threshold: number;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
   onRerun: ((note: string) => void) | null;
 }): JSX.Element {
-  const { run, threshold, rendermime, trans, onRerun } = props;
+  const { run, rendermime, trans, onRerun } = props;
   const lastCritique = [...run.messages].reverse().find(m => m.critique);
   return (
     <div className="jp-AgentTeam-Run" data-run={run.id}>
@@ -162,13 +174,13 @@ function RunView(props: {
             className="jp-AgentTeam-Summary"
             data-reason={message.summary.reason}
           >
-            {summaryLine(message.summary, threshold, trans)}
+            {summaryLine(message.summary, trans)}
           </div>
         ) : (
           <MessageView
             key={message.id}
             message={message}
-            threshold={threshold}
+            threshold={run.threshold}
             rendermime={rendermime}
             trans={trans}
           >

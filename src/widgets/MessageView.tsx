@@ -47,8 +47,14 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
       </div>
       {message.kind === 'execution' ? (
         <ExecutionView message={message} trans={trans} />
-      ) : message.kind === 'task' || message.kind === 'note' ? (
+      ) : message.kind === 'task' ? (
         <div className="jp-AgentTeam-TaskText">{message.text}</div>
+      ) : message.kind === 'rerun' ? (
+        <div className="jp-AgentTeam-TaskText">
+          {message.text
+            ? trans.__('Rerun with critique. Note: %1', message.text)
+            : trans.__('Rerun with critique.')}
+        </div>
       ) : (
         <Markdown
           text={message.text}

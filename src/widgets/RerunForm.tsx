@@ -22,7 +22,7 @@ export function RerunForm(props: IRerunFormProps): JSX.Element {
         placeholder={trans.__('Optional note for the Coder')}
         onChange={event => setNote(event.target.value)}
         onKeyDown={event => {
-          if (event.key === 'Enter') {
+          if (event.key === 'Enter' && !event.nativeEvent.isComposing) {
             event.preventDefault();
             onRerun(note);
           }

@@ -6,7 +6,8 @@ import * as React from 'react';
 
 export interface ITaskBoxProps {
   running: boolean;
-  onSend: (task: string) => void;
+  /** Returns whether the task was taken; a refused one stays in the box. */
+  onSend: (task: string) => boolean;
   onStop: () => void;
   trans: TranslationBundle;
 }
@@ -19,8 +20,9 @@ export function TaskBox(props: ITaskBoxProps): JSX.Element {
     if (running || !text.trim()) {
       return;
     }
-    onSend(text);
-    setText('');
+    if (onSend(text)) {
+      setText('');
+    }
   };
 
   return (

@@ -39,12 +39,11 @@ export function activityLabel(
 
 export function endReasonLabel(
   summary: TeamRun.ISummary,
-  threshold: number,
   trans: TranslationBundle
 ): string {
   switch (summary.reason) {
     case 'threshold':
-      return trans.__('score threshold %1 met', threshold);
+      return trans.__('score threshold %1 met', summary.threshold);
     case 'terminate':
       return trans.__('an agent said TERMINATE');
     case 'max-rounds':
@@ -57,6 +56,11 @@ export function endReasonLabel(
       return trans.__('the code still failed after the allowed fixes');
     case 'no-code':
       return trans.__('the Coder wrote no Python code');
+    case 'timeout':
+      return trans.__(
+        'a cell ran longer than %1 s; it may still be running, so interrupt the kernel to stop it',
+        summary.executionTimeout
+      );
     case 'stopped':
       return trans.__('stopped by you');
     case 'model-error':
@@ -69,7 +73,6 @@ export function endReasonLabel(
 /** The one-line summary a run ends with. */
 export function summaryLine(
   summary: TeamRun.ISummary,
-  threshold: number,
   trans: TranslationBundle
 ): string {
   const parts = [
@@ -85,7 +88,7 @@ export function summaryLine(
       )
     );
   }
-  parts.push(endReasonLabel(summary, threshold, trans));
+  parts.push(endReasonLabel(summary, trans));
   parts.push(
     trans._n('%1 model call', '%1 model calls', summary.usage.modelCalls)
   );

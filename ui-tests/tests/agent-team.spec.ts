@@ -99,7 +99,10 @@ async function notebookCells(
   page: IJupyterLabPageFixture
 ): Promise<INotebookCell[]> {
   return page.evaluate(() => {
-    const panel = (window as any).jupyterapp.shell.currentWidget;
+    // The notebook is the main area's current widget while the sidebar has focus.
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: { model: { toJSON(): { cells: INotebookCell[] } } };
+    };
     return panel.content.model.toJSON().cells;
   });
 }
@@ -238,7 +241,7 @@ test.describe('with automatic revisions off and a vision model', () => {
     // The notebook shows the printed fields and the plot, as if the user ran the cells.
     await expect(
       page.locator('.jp-NotebookPanel .jp-OutputArea-output').first()
-    ).toBeVisible();
+    ).toContainText("'Weight_in_lbs', 'Acceleration'");
     await expect(
       page.locator('.jp-NotebookPanel .jp-OutputArea-output img')
     ).toHaveCount(1);
@@ -263,6 +266,10 @@ test.describe('with automatic revisions off and a vision model', () => {
         timeout: 60000
       }
     );
+    // The transcript follows the message as it streams.
+    await expect(
+      page.locator(`${SIDEBAR} .jp-AgentTeam-Message.jp-mod-streaming`)
+    ).toBeInViewport();
     await page
       .locator(SIDEBAR)
       .screenshot({ path: testInfo.outputPath('sidebar-mid-run.png') });
@@ -334,8 +341,7 @@ test('with the default settings the team revises on its own until the threshold 
   await openNotebook(page, tmpPath);
   // This time through the command palette's command, as another extension would.
   await page.evaluate(
-    task =>
-      (window as any).jupyterapp.commands.execute('agent-team:ask', { task }),
+    task => window.jupyterapp.commands.execute('agent-team:ask', { task }),
     TASK
   );
 
@@ -416,6 +422,10 @@ test('asking without an open notebook says what to do and changes nothing', asyn
   await ask(page, TASK);
   await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Notice`)).toContainText(
     'Open a notebook first'
+  );
+  // The task stays in the box, ready to send once a notebook is open.
+  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`)).toHaveValue(
+    TASK
   );
   expect(await modelCalls(request)).toHaveLength(0);
 });
