@@ -1,4 +1,5 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -23,6 +24,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [INotebookTracker, IRenderMimeRegistry],
   optional: [
+    ILayoutRestorer,
     ISettingRegistry,
     ICommandPalette,
     ITranslator,
@@ -32,6 +34,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     rendermime: IRenderMimeRegistry,
+    restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
@@ -64,6 +67,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     sidebar.title.icon = robotIcon;
     sidebar.title.caption = trans.__('Agent Team');
     app.shell.add(sidebar, 'left', { rank: 600 });
+    // Reopen the sidebar after a reload if it was open.
+    restorer?.add(sidebar, sidebar.id);
 
     addCommands({
       commands: app.commands,

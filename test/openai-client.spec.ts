@@ -5,38 +5,11 @@
 import { OpenAIChatModel } from '../src/llm/openai';
 import { ChatModelError, type IChatMessage } from '../src/team/types';
 
-interface IScenario {
-  model?: string;
-  models?: string[];
-  replies: { [agent: string]: Array<string | { [key: string]: unknown }> };
-}
-
-interface ILogEntry {
-  method: string;
-  path: string;
-  agent: string | null;
-  headers: { [name: string]: string | null };
-  body: {
-    model?: string;
-    messages?: Array<{ role: string; content: unknown }>;
-    [key: string]: unknown;
-  } | null;
-}
-
-interface IScriptedServer {
-  url: string;
-  port: number;
-  setScenario(scenario: IScenario): void;
-  log(): ILogEntry[];
-  close(): Promise<void>;
-}
-
-const { startScriptedServer } = require('./scripted-openai-server') as {
-  startScriptedServer(options: {
-    port?: number;
-    scenario?: IScenario;
-  }): Promise<IScriptedServer>;
-};
+import {
+  ILogEntry,
+  IScriptedServer,
+  startScriptedServer
+} from './scripted-openai-server';
 
 const CODE = [
   'import pandas as pd',

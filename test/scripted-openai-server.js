@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * A real OpenAI-compatible HTTP server whose answers are scripted, for jest
  * and Playwright tests. No dependencies; binds 127.0.0.1 only.

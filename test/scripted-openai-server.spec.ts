@@ -3,35 +3,12 @@
  * its wire format is checked independently of the openai SDK.
  */
 
-interface IScenario {
-  model?: string;
-  models?: string[];
-  replies: { [agent: string]: Array<string | { [key: string]: unknown }> };
-}
-
-interface ILogEntry {
-  time: string;
-  method: string;
-  path: string;
-  agent: string | null;
-  headers: { [name: string]: string | null };
-  body: { [key: string]: unknown } | null;
-}
-
-interface IScriptedServer {
-  url: string;
-  port: number;
-  setScenario(scenario: IScenario): void;
-  log(): ILogEntry[];
-  close(): Promise<void>;
-}
-
-const { startScriptedServer } = require('./scripted-openai-server') as {
-  startScriptedServer(options: {
-    port?: number;
-    scenario?: IScenario;
-  }): Promise<IScriptedServer>;
-};
+import {
+  ILogEntry,
+  IScenario,
+  IScriptedServer,
+  startScriptedServer
+} from './scripted-openai-server';
 
 const CODER_SYSTEM = 'You are the Coder. Write Python.';
 const CRITIC_SYSTEM = 'You are the Critic. Score the result.';

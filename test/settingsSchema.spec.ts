@@ -1,5 +1,6 @@
 import schema from '../schema/plugin.json';
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
+import { DIMENSIONS } from '../src/team/critique';
 import {
   DEFAULT_CODER_SYSTEM_MESSAGE,
   DEFAULT_CRITIC_SYSTEM_MESSAGE
@@ -39,14 +40,7 @@ describe('schema/plugin.json', () => {
   });
 
   it('keeps the Critic rubric of the six dimensions and its two hard rules', () => {
-    for (const dimension of [
-      'bugs',
-      'transformation',
-      'compliance',
-      'type',
-      'encoding',
-      'aesthetics'
-    ]) {
+    for (const dimension of DIMENSIONS) {
       expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(`(${dimension})`);
     }
     expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(

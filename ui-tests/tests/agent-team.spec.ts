@@ -95,16 +95,27 @@ async function ask(page: IJupyterLabPageFixture, task: string) {
   await input.press('Enter');
 }
 
+/** The cells of the open notebook `name`, as its model holds them. */
 async function notebookCells(
-  page: IJupyterLabPageFixture
+  page: IJupyterLabPageFixture,
+  name = 'analysis.ipynb'
 ): Promise<INotebookCell[]> {
-  return page.evaluate(() => {
-    // The notebook is the main area's current widget while the sidebar has focus.
-    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+  return page.evaluate(name => {
+    type Panel = {
+      context?: { path: string };
       content: { model: { toJSON(): { cells: INotebookCell[] } } };
     };
+    const panels = Array.from(
+      window.jupyterapp.shell.widgets('main')
+    ) as unknown as Panel[];
+    const panel = panels.find(
+      widget => widget.context?.path.split('/').pop() === name
+    );
+    if (!panel) {
+      throw new Error(`${name} is not open`);
+    }
     return panel.content.model.toJSON().cells;
-  });
+  }, name);
 }
 
 function streamText(cell: INotebookCell): string {
@@ -326,10 +337,14 @@ test('with the default settings the team revises on its own until the threshold 
   await setScenario(request, {
     replies: {
       coder: [
-        coderReply('Printing the fields, then the scatter plot.', [
-          LOAD_CELL,
-          FIXED_PLOT_CELL
-        ]),
+        {
+          // Slow enough for the user to switch tabs before the cells arrive.
+          content: coderReply('Printing the fields, then the scatter plot.', [
+            LOAD_CELL,
+            FIXED_PLOT_CELL
+          ]),
+          delayMs: 2000
+        },
         coderReply('Labelled axes and a title.', [LOAD_CELL, REVISED_PLOT_CELL])
       ],
       critic: [
@@ -344,6 +359,8 @@ test('with the default settings the team revises on its own until the threshold 
     task => window.jupyterapp.commands.execute('agent-team:ask', { task }),
     TASK
   );
+  // The user opens another notebook while the Coder writes.
+  await page.notebook.createNew('other.ipynb');
 
   const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
   await expect(summary).toHaveCount(1, { timeout: 90000 });
@@ -357,6 +374,10 @@ test('with the default settings the team revises on its own until the threshold 
     LOAD_CELL,
     REVISED_PLOT_CELL
   ]);
+  // The run stayed with the notebook it started on.
+  expect((await notebookCells(page, 'other.ipynb')).map(c => c.source)).toEqual(
+    ['']
+  );
   expect((await modelCalls(request)).map(call => call.agent)).toEqual([
     'coder',
     'critic',
@@ -386,6 +407,39 @@ test('a failing model server ends the run with a clear message and leaves the no
   expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
     USER_CELL
   ]);
+});
+
+test.describe('with a model server URL in the settings that nothing listens on', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-agent-team:plugin': { baseUrl: 'http://127.0.0.1:9/v1' }
+    }
+  });
+
+  test('the run ends saying the server cannot be reached', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    await setScenario(request, { replies: {} });
+    await openNotebook(page, tmpPath);
+    await expect(
+      page.locator(`${SIDEBAR} .jp-AgentTeam-Endpoint`)
+    ).toContainText('http://127.0.0.1:9/v1');
+    await ask(page, TASK);
+    const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
+    await expect(summary).toHaveAttribute('data-reason', 'model-error', {
+      timeout: 60000
+    });
+    await expect(summary).toContainText(
+      'cannot reach http://127.0.0.1:9/v1 (connection refused) — is the model server running?'
+    );
+    expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
+      USER_CELL
+    ]);
+    expect(await modelCalls(request)).toHaveLength(0);
+  });
 });
 
 test('Stop ends the run while the Coder is still writing', async ({
