@@ -342,9 +342,6 @@ describe('toModelOutput', () => {
     const result = toModelOutput([figure(png)], { maxChars: 0, vision });
     expect(result.text).toBe(text);
     expect(result.images).toEqual(images);
-    expect(result.imageNotes).toEqual(
-      images.map(() => text.replace(/^\[|, attached\]$/g, ''))
-    );
   });
 
   it('keeps text and several plots in order', () => {
@@ -364,6 +361,5 @@ describe('toModelOutput', () => {
       "fields: Name, hp\n[PNG image 640×480, attached]\n[PNG image 1×1, attached]\nText(0.5, 1.0, 'Weight vs hp')"
     );
     expect(result.images).toEqual([PNG_640X480, PNG_1X1]);
-    expect(result.imageNotes).toEqual(['PNG image 640×480', 'PNG image 1×1']);
   });
 });

@@ -442,4 +442,36 @@ describe('TeamRun', () => {
       expect(model.calls('critic')).toHaveLength(0);
     }
   });
+
+  it('attaches at most four plots to one critique and says so', async () => {
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const plots = () => ({
+      status: 'ok' as const,
+      outputs: Array.from({ length: 6 }, () => ({
+        output_type: 'display_data',
+        data: { 'image/png': png }
+      })),
+      executionCount: null
+    });
+    const model = new ScriptedModel({
+      coder: [python('for i in range(6): plot(i)')],
+      critic: [critique([9, 9, 9, 9, 9, 9])]
+    });
+    const run = new TeamRun({
+      task: TASK,
+      model,
+      workspace: new FakeWorkspace(plots),
+      config: config({ vision: true })
+    });
+    await run.start();
+    const content = model.calls('critic')[0].messages[1].content;
+    const images = Array.isArray(content)
+      ? content.filter(part => part.type === 'image_url')
+      : [];
+    expect(images).toHaveLength(4);
+    expect(userText(model.calls('critic')[0].messages[1])).toContain(
+      'The first 4 of the 6 plots are attached.'
+    );
+  });
 });

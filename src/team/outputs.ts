@@ -9,8 +9,6 @@ export interface IModelOutput {
   text: string;
   /** Base64 PNGs (no `data:` prefix) to attach; empty unless vision is on. */
   images: string[];
-  /** One caption per entry of `images`, in the same order, e.g. `PNG image 640×480`. */
-  imageNotes: string[];
 }
 
 export interface IModelOutputOptions {
@@ -27,7 +25,6 @@ export function toModelOutput(
 ): IModelOutput {
   const pieces: string[] = [];
   const images: string[] = [];
-  const imageNotes: string[] = [];
 
   for (let i = 0; i < outputs.length; i++) {
     const output = outputs[i];
@@ -50,12 +47,7 @@ export function toModelOutput(
       case 'execute_result':
       case 'display_data':
         pieces.push(
-          Private.formatBundle(
-            output.data ?? {},
-            options.vision,
-            images,
-            imageNotes
-          )
+          Private.formatBundle(output.data ?? {}, options.vision, images)
         );
         break;
       case 'error':
@@ -70,7 +62,7 @@ export function toModelOutput(
     .map(piece => piece.replace(/\n+$/, ''))
     .filter(piece => piece !== '')
     .join('\n');
-  return { text: truncateMiddle(text, options.maxChars), images, imageNotes };
+  return { text: truncateMiddle(text, options.maxChars), images };
 }
 
 /** Remove ANSI escape sequences (colours, cursor moves, OSC titles and links). */
@@ -162,11 +154,10 @@ namespace Private {
   export function formatBundle(
     data: { [mime: string]: unknown },
     vision: boolean,
-    images: string[],
-    imageNotes: string[]
+    images: string[]
   ): string {
     if ('image/png' in data) {
-      return formatPng(data['image/png'], vision, images, imageNotes);
+      return formatPng(data['image/png'], vision, images);
     }
     const otherImage = Object.keys(data).find(mime =>
       mime.startsWith('image/')
@@ -207,8 +198,7 @@ namespace Private {
   function formatPng(
     value: unknown,
     vision: boolean,
-    images: string[],
-    imageNotes: string[]
+    images: string[]
   ): string {
     const base64 = (textOf(value) ?? '')
       .replace(/^data:image\/png;base64,/, '')
@@ -223,7 +213,6 @@ namespace Private {
       return `[${note}]`;
     }
     images.push(base64);
-    imageNotes.push(note);
     return `[${note}, attached]`;
   }
 

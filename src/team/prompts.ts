@@ -82,18 +82,20 @@ export function coderMessages(input: ICoderPromptInput): IChatMessage[] {
   ];
 }
 
+/** The most plots one critique attaches: a loop of figures must not flood the request. */
+export const MAX_ATTACHED_PLOTS = 4;
+
 export function criticMessages(input: ICriticPromptInput): IChatMessage[] {
+  const images = input.images.slice(0, MAX_ATTACHED_PLOTS);
   const text = [
     `Task: ${input.task}`,
     `The code ran in the notebook. Cells and their outputs:\n\n${Private.formatCells(input.cells)}`,
-    input.images.length > 0
-      ? `The ${input.images.length === 1 ? 'plot is' : `${input.images.length} plots are`} attached.`
-      : '',
+    Private.attachedNote(images.length, input.images.length),
     'Score the result now.'
   ]
     .filter(Boolean)
     .join('\n\n');
-  if (input.images.length === 0) {
+  if (images.length === 0) {
     return [
       { role: 'system', content: input.systemMessage },
       { role: 'user', content: text }
@@ -101,7 +103,7 @@ export function criticMessages(input: ICriticPromptInput): IChatMessage[] {
   }
   const content: ContentPart[] = [
     { type: 'text', text },
-    ...input.images.map((png): ContentPart => ({
+    ...images.map((png): ContentPart => ({
       type: 'image_url',
       image_url: { url: `data:image/png;base64,${png}` }
     }))
@@ -123,6 +125,18 @@ export function critiqueFeedback(critique: string): string {
 }
 
 namespace Private {
+  export function attachedNote(attached: number, total: number): string {
+    if (attached === 0) {
+      return '';
+    }
+    if (attached < total) {
+      return `The first ${attached} of the ${total} plots are attached.`;
+    }
+    return attached === 1
+      ? 'The plot is attached.'
+      : `The ${attached} plots are attached.`;
+  }
+
   export function formatCells(cells: ICellSnapshot[]): string {
     return cells
       .map((cell, i) => {
