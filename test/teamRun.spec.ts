@@ -39,6 +39,22 @@ function kernel(source: string) {
     : ok("['Name', 'Miles_per_Gallon', 'Weight_in_lbs', 'Horsepower']\n");
 }
 
+/** A run that stops after one critique (aesthetics 5), and whose rerun meets the threshold. */
+function stopsForRerun() {
+  const model = new ScriptedModel({
+    coder: [python(FIXED), python(REVISED)],
+    critic: [critique([9, 8, 8, 8, 8, 5]), critique([9, 9, 9, 9, 9, 9])]
+  });
+  const workspace = new FakeWorkspace(kernel);
+  const run = new TeamRun({
+    task: TASK,
+    model,
+    workspace,
+    config: config({ autoRevisions: 0 })
+  });
+  return { model, workspace, run };
+}
+
 describe('TeamRun', () => {
   it('sends an error back to the Coder, scores the fix and ends at the threshold', async () => {
     const model = new ScriptedModel({
@@ -108,17 +124,7 @@ describe('TeamRun', () => {
   });
 
   it('stops after the automatic revisions are used, and reruns with critique on request', async () => {
-    const model = new ScriptedModel({
-      coder: [python(FIXED), python(REVISED)],
-      critic: [critique([9, 8, 8, 8, 8, 5]), critique([9, 9, 9, 9, 9, 9])]
-    });
-    const workspace = new FakeWorkspace(kernel);
-    const run = new TeamRun({
-      task: TASK,
-      model,
-      workspace,
-      config: config({ autoRevisions: 0 })
-    });
+    const { model, workspace, run } = stopsForRerun();
 
     const first = await run.start();
     expect(first.reason).toBe('revisions-used');
@@ -138,17 +144,7 @@ describe('TeamRun', () => {
   });
 
   it('cannot rerun once the user deleted the team cells', async () => {
-    const model = new ScriptedModel({
-      coder: [python(FIXED)],
-      critic: [critique([9, 8, 8, 8, 8, 5])]
-    });
-    const workspace = new FakeWorkspace(kernel);
-    const run = new TeamRun({
-      task: TASK,
-      model,
-      workspace,
-      config: config({ autoRevisions: 0 })
-    });
+    const { workspace, run } = stopsForRerun();
     await run.start();
     workspace.cells = workspace.cells.filter(c => c.metadata === null);
     expect(run.canRerun).toBe(false);
@@ -387,17 +383,7 @@ describe('TeamRun', () => {
   });
 
   it('revises what is in the notebook now, including the user’s edit of a team cell', async () => {
-    const model = new ScriptedModel({
-      coder: [python(FIXED), python(REVISED)],
-      critic: [critique([9, 8, 8, 8, 8, 5]), critique([9, 9, 9, 9, 9, 9])]
-    });
-    const workspace = new FakeWorkspace(kernel);
-    const run = new TeamRun({
-      task: TASK,
-      model,
-      workspace,
-      config: config({ autoRevisions: 0 })
-    });
+    const { model, workspace, run } = stopsForRerun();
     await run.start();
     const edited = FIXED + '\nplt.grid(True)  # added by the user';
     workspace.cells.find(c => c.metadata)!.source = edited;
