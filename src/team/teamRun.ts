@@ -57,10 +57,6 @@ export class TeamRun {
     return this._activity;
   }
 
-  get summary(): TeamRun.ISummary | null {
-    return this._summary;
-  }
-
   /** The score threshold this run works to. */
   get threshold(): number {
     return this._config.scoreThreshold;
@@ -139,7 +135,6 @@ export class TeamRun {
   ): Promise<TeamRun.ISummary> {
     const abort = new AbortController();
     this._abort = abort;
-    this._summary = null;
     this._setPhase('running');
     this._cycleMessages = 0;
     try {
@@ -421,6 +416,7 @@ export class TeamRun {
 
   /** Execute one cell, bounded by Stop and by the timeout (null when it ran out). */
   private _execute(cellId: string): Promise<ICellExecution | null> {
+    // Checked before the cell starts: once started, it would run on regardless.
     Private.throwIfStopped(this._abort);
     const seconds = this._config.executionTimeout;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -464,7 +460,7 @@ export class TeamRun {
 
   private _end(reason: TeamRun.EndReason, detail: string): TeamRun.ISummary {
     const critique = this._latestCritique;
-    this._summary = {
+    const summary: TeamRun.ISummary = {
       reason,
       detail,
       rounds: this._round,
@@ -474,11 +470,11 @@ export class TeamRun {
       usage: this.usage
     };
     // Kept in the transcript, so a rerun does not hide how the cycle before it ended.
-    this._post('user_proxy', 'summary', '').summary = this._summary;
+    this._post('user_proxy', 'summary', '').summary = summary;
     this._abort = null;
     this._setActivity({ kind: 'idle' });
     this._setPhase('ended');
-    return this._summary;
+    return summary;
   }
 
   private _setActivity(activity: TeamRun.IActivity): void {
@@ -497,7 +493,6 @@ export class TeamRun {
   private _messages: TeamRun.IMessage[] = [];
   private _phase: TeamRun.Phase = 'idle';
   private _activity: TeamRun.IActivity = { kind: 'idle' };
-  private _summary: TeamRun.ISummary | null = null;
   private _latestCritique: TeamRun.ICritiqueResult | null = null;
   private _cells: TeamRun.ITeamCell[] = [];
   private _snapshots: ICellSnapshot[] = [];
