@@ -28,7 +28,7 @@ export class AgentTeamModel {
     this._translator = options.translator;
     this._sessionDialogs = options.sessionDialogs;
     this._trans = options.translator.load('jupyterlab_agent_team');
-    this._settings.changed.connect(this._emit, this);
+    this._settings.changed.connect(this._onSettingsChanged, this);
   }
 
   /** Every run of this session, oldest first. */
@@ -160,7 +160,7 @@ export class AgentTeamModel {
     }
     this._isDisposed = true;
     this._runs.forEach(run => run.dispose());
-    this._settings.changed.disconnect(this._emit, this);
+    this._settings.changed.disconnect(this._onSettingsChanged, this);
     Signal.clearData(this);
   }
 
@@ -173,6 +173,8 @@ export class AgentTeamModel {
       model,
       temperature: settings.temperature,
       seed: settings.seed,
+      streamIdleTimeoutMs: settings.streamIdleTimeout * 1000,
+      requestTimeoutMs: settings.requestTimeout * 1000,
       headers: settings.baseUrl
         ? { 'X-Agent-Team-Base-Url': settings.baseUrl }
         : undefined,
@@ -193,11 +195,17 @@ export class AgentTeamModel {
     run.changed.connect(this._emit, this);
     const cells = panel.content.model?.cells;
     cells?.changed.connect(this._emit, this);
+    // Closing the notebook ends the run through its workspace's fault.
     panel.disposed.connect(() => {
       cells?.changed.disconnect(this._emit, this);
-      run.stop();
       this._emit();
     });
+  }
+
+  /** The approval toggle applies to the run in progress too. */
+  private _onSettingsChanged(): void {
+    this.activeRun?.setApprovalMode(this._settings.approvalMode);
+    this._emit();
   }
 
   private _refuse(notice: string): null {

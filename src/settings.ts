@@ -5,12 +5,17 @@ import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DEFAULT_TEAM_CONFIG, ITeamConfig } from './team/config';
+import type { ApprovalMode } from './team/types';
 
 export interface IModelSettings {
   model: string;
   baseUrl: string;
   temperature: number;
   seed: number | null;
+  /** Seconds a streamed answer may stay silent before the call fails (0: no limit). */
+  streamIdleTimeout: number;
+  /** Seconds a whole model call may take (0: no limit). */
+  requestTimeout: number;
 }
 
 export class AgentTeamSettings {
@@ -37,8 +42,20 @@ export class AgentTeamSettings {
       maxFixAttempts: this._number('maxFixAttempts', d.maxFixAttempts),
       maxOutputChars: this._number('maxOutputChars', d.maxOutputChars),
       vision: this._get('vision') === true,
-      executionTimeout: this._number('executionTimeout', d.executionTimeout)
+      executionTimeout: this._number('executionTimeout', d.executionTimeout),
+      approvalMode: this.approvalMode
     };
+  }
+
+  /** When the team asks the user before going on. */
+  get approvalMode(): ApprovalMode {
+    const value = this._get('approvalMode');
+    return value === 'ask' || value === 'end' ? value : 'auto';
+  }
+
+  /** Change the approval mode (the sidebar's toggle); saved like any setting. */
+  async setApprovalMode(mode: ApprovalMode): Promise<void> {
+    await this._settings?.set('approvalMode', mode);
   }
 
   /** How to reach the model. */
@@ -48,7 +65,9 @@ export class AgentTeamSettings {
       model: this._string('model', '').trim(),
       baseUrl: this._string('baseUrl', '').trim(),
       temperature: this._number('temperature', 0),
-      seed: typeof seed === 'number' ? seed : null
+      seed: typeof seed === 'number' ? seed : null,
+      streamIdleTimeout: this._number('streamIdleTimeout', 60),
+      requestTimeout: this._number('requestTimeout', 600)
     };
   }
 

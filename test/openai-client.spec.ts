@@ -289,6 +289,71 @@ describe('OpenAIChatModel', () => {
     expect(error.message).toBe('stopped by the user');
   });
 
+  it('ends a call to a silent server after the stream silence timeout, saying so', async () => {
+    server.setScenario({ replies: { coder: [{ fault: 'hang' }] } });
+    const started = Date.now();
+    const error = await failure(
+      makeModel({ streamIdleTimeoutMs: 300 }).complete({
+        agent: 'coder',
+        messages: messages('Coder')
+      })
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toBe(
+      'the model server at the scripted server sent nothing for 0.3 s, so the call was ended'
+    );
+  });
+
+  it('ends a stream that stalls after its first chunk, and the tokens so far arrived', async () => {
+    server.setScenario({
+      replies: {
+        coder: [
+          {
+            content: 'x'.repeat(100) + '```python\nprint(1)\n```',
+            fault: 'stall'
+          }
+        ]
+      }
+    });
+    const tokens: string[] = [];
+    const error = await failure(
+      makeModel({ streamIdleTimeoutMs: 300 }).complete({
+        agent: 'coder',
+        messages: messages('Coder'),
+        onToken: token => tokens.push(token)
+      })
+    );
+    expect(tokens.join('')).toBe('x'.repeat(20));
+    expect(error.message).toContain('sent nothing for 0.3 s');
+  });
+
+  it('keeps a slow but steady stream alive, and bounds the whole call', async () => {
+    const content = 'steady tokens '.repeat(6);
+    server.setScenario({
+      replies: {
+        coder: [
+          { content, chunkDelayMs: 150 },
+          { content, chunkDelayMs: 150 }
+        ]
+      }
+    });
+    const steady = await makeModel({ streamIdleTimeoutMs: 400 }).complete({
+      agent: 'coder',
+      messages: messages('Coder')
+    });
+    expect(steady.text).toBe(content);
+    const error = await failure(
+      makeModel({ streamIdleTimeoutMs: 400, requestTimeoutMs: 500 }).complete({
+        agent: 'coder',
+        messages: messages('Coder')
+      })
+    );
+    expect(error.message).toBe(
+      'the model server at the scripted server did not finish its answer within 0.5 s'
+    );
+  });
+
   it('stops when aborted mid-stream, keeping the tokens so far', async () => {
     server.setScenario({
       replies: { coder: [{ content: CODE, chunkDelayMs: 100 }] }

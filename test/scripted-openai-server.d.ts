@@ -9,7 +9,7 @@ export type ScriptedReply =
       content?: string;
       delayMs?: number;
       chunkDelayMs?: number;
-      fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'empty';
+      fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'stall' | 'empty';
     };
 
 export interface IScenario {

@@ -26,9 +26,10 @@
  *         | { content?: string,
  *             delayMs?: number,       // wait before answering
  *             chunkDelayMs?: number,  // wait between streamed chunks
- *             fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'empty' }
+ *             fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'stall' | 'empty' }
  *   Faults: http500 / http401 answer with an OpenAI-style error; disconnect
- *   drops the socket halfway through the answer; hang never answers (until the
+ *   drops the socket halfway through the answer; stall sends the first chunk,
+ *   then nothing (until the client leaves); hang never answers (until the
  *   client aborts); empty streams no chunk at all, only `data: [DONE]`.
  *
  * The agent is the `x-agent-team-agent` header; without it, a system message
@@ -285,6 +286,11 @@ function startScriptedServer(options = {}) {
     for (let i = 0; i < events.length; i++) {
       if (i === cutAt) {
         res.socket.destroy();
+        return;
+      }
+      if (i === 1 && reply.fault === 'stall') {
+        // Silent with the connection open, as a stuck generation is.
+        await new Promise(resolve => res.on('close', resolve));
         return;
       }
       if (i > 0 && reply.chunkDelayMs) {

@@ -1,10 +1,15 @@
 /**
  * Fakes for the team core: a scripted model and an in-memory notebook.
  */
+import { Signal } from '@lumino/signaling';
+
 import {
   AgentName,
   ChatModelError,
   ICellExecution,
+  ICellRun,
+  IDraftCell,
+  IWorkspaceFault,
   IChatRequest,
   IChatResult,
   IChatModel,
@@ -91,37 +96,64 @@ export class FakeWorkspace implements INotebookWorkspace {
   private _next = 0;
   private _count = 1;
 
+  /** Ids of the cells marked as waiting for approval. */
+  pending = new Set<string>();
+  /** Whether the kernel runs the user's own code; `idle()` ends it. */
+  busy = false;
+  /** Cells whose run was interrupted, in order. */
+  interrupted: string[] = [];
+  /** Cell ids in the order the kernel started them. */
+  started: string[] = [];
+  readonly faulted = new Signal<this, IWorkspaceFault>(this);
+
   checkReady(): Promise<string | null> {
     return Promise.resolve(this.ready);
   }
 
-  async insertCell(
-    source: string,
-    metadata: ITeamCellMetadata,
-    afterCellId: string | null
-  ): Promise<string> {
-    const id = `team-${++this._next}`;
-    const after = this.cells.findIndex(
-      cell => cell.id === (afterCellId ?? this.anchorId)
-    );
-    const index = after === -1 ? this.cells.length : after + 1;
-    this.cells.splice(index, 0, { id, source, metadata, executionCount: null });
-    return id;
+  isKernelBusy(): boolean {
+    return this.busy;
   }
 
-  async updateCell(
-    cellId: string,
-    source: string,
+  whenKernelIdle(): Promise<void> {
+    return new Promise(resolve => this._idleWaiters.push(resolve));
+  }
+
+  /** The user's own code finished. */
+  idle(): void {
+    this.busy = false;
+    this._idleWaiters.splice(0).forEach(resolve => resolve());
+  }
+
+  async writeDraft(
+    cells: IDraftCell[],
+    remove: string[],
     metadata: ITeamCellMetadata
-  ): Promise<void> {
-    const cell = this._teamCell(cellId);
-    cell.source = source;
-    cell.metadata = metadata;
-  }
-
-  async deleteCell(cellId: string): Promise<void> {
-    this._teamCell(cellId);
-    this.cells = this.cells.filter(cell => cell.id !== cellId);
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    for (const cell of cells) {
+      if (cell.cellId) {
+        const existing = this._teamCell(cell.cellId);
+        existing.source = cell.source;
+        existing.metadata = metadata;
+        ids.push(cell.cellId);
+      } else {
+        const id = `team-${++this._next}`;
+        const afterId = ids.length ? ids[ids.length - 1] : this.anchorId;
+        const after = this.cells.findIndex(c => c.id === afterId);
+        const index = after === -1 ? this.cells.length : after + 1;
+        this.cells.splice(index, 0, {
+          id,
+          source: cell.source,
+          metadata,
+          executionCount: null
+        });
+        ids.push(id);
+      }
+    }
+    remove.forEach(id => this._teamCell(id));
+    this.cells = this.cells.filter(cell => !remove.includes(cell.id));
+    this.drafts += 1;
+    return ids;
   }
 
   readCell(cellId: string): string | null {
@@ -132,13 +164,44 @@ export class FakeWorkspace implements INotebookWorkspace {
     return this.cells.some(cell => cell.id === cellId);
   }
 
-  async executeCell(cellId: string): Promise<ICellExecution> {
+  markPending(cellIds: string[], pending: boolean): void {
+    cellIds.forEach(id =>
+      pending ? this.pending.add(id) : this.pending.delete(id)
+    );
+  }
+
+  executeCell(cellId: string): ICellRun {
     const cell = this._teamCell(cellId);
     this.executed.push(cell.source);
-    const result = await this.run(cell.source);
-    cell.executionCount = this._count++;
-    return { ...result, executionCount: cell.executionCount };
+    this.started.push(cellId);
+    let interrupt = () => {};
+    const interrupted = new Promise<ICellExecution>(resolve => {
+      interrupt = () => resolve(error('KeyboardInterrupt', '', 'interrupted'));
+    });
+    this._interrupts.set(cellId, interrupt);
+    const done = Promise.race([
+      Promise.resolve(this.run(cell.source)),
+      interrupted
+    ]).then(result => {
+      this._interrupts.delete(cellId);
+      cell.executionCount = this._count++;
+      return { ...result, executionCount: cell.executionCount };
+    });
+    return { started: Promise.resolve(), done };
   }
+
+  async interrupt(cellId: string): Promise<void> {
+    const interrupt = this._interrupts.get(cellId);
+    if (interrupt) {
+      this.interrupted.push(cellId);
+      interrupt();
+    }
+  }
+
+  /** Drafts written so far (one undo step each). */
+  drafts = 0;
+  private _idleWaiters: (() => void)[] = [];
+  private _interrupts = new Map<string, () => void>();
 
   teamCells(): IFakeCell[] {
     return this.cells.filter(cell => cell.metadata !== null);
@@ -164,10 +227,17 @@ export function ok(text = ''): ICellExecution {
   };
 }
 
-export function error(ename: string, evalue: string): ICellExecution {
+export function error(
+  ename: string,
+  evalue: string,
+  stdout = ''
+): ICellExecution {
   return {
     status: 'error',
     outputs: [
+      ...(stdout
+        ? [{ output_type: 'stream', name: 'stdout', text: stdout }]
+        : []),
       {
         output_type: 'error',
         ename,
@@ -177,6 +247,11 @@ export function error(ename: string, evalue: string): ICellExecution {
     ],
     executionCount: null
   };
+}
+
+/** A kernel cell that never finishes by itself (an endless loop). */
+export function forever(): Promise<ICellExecution> {
+  return new Promise<ICellExecution>(() => {});
 }
 
 export function python(code: string, prose = 'Here is the code.'): string {

@@ -33,6 +33,10 @@ export interface IOpenAIChatModelOptions {
   headers?: Record<string, string>;
   /** The upstream as a person knows it, for messages (e.g. 'http://localhost:1234/v1'). */
   describeEndpoint: string;
+  /** Longest silence before or within a streamed answer, in ms (0: no limit). */
+  streamIdleTimeoutMs?: number;
+  /** Longest whole call, in ms (0: no limit). */
+  requestTimeoutMs?: number;
   /**
    * Retries of failed requests. Defaults to 0: local model servers fail
    * deterministically, and the user is waiting on the answer.
@@ -58,7 +62,8 @@ export class OpenAIChatModel implements IChatModel {
   }
 
   async complete(request: IChatRequest): Promise<IChatResult> {
-    const { signal } = request;
+    const watchdog = new Private.Watchdog(request.signal, this._options);
+    const { signal } = watchdog;
     try {
       const model = await this._resolveModel(signal);
       const { temperature, seed } = this._options;
@@ -78,6 +83,7 @@ export class OpenAIChatModel implements IChatModel {
       let finished = false;
       let usage: ITokenUsage | undefined;
       for await (const chunk of stream) {
+        watchdog.heard();
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;
         if (delta) {
@@ -95,8 +101,8 @@ export class OpenAIChatModel implements IChatModel {
         }
       }
       // The SDK ends the iteration quietly when the signal aborts mid-stream.
-      if (signal?.aborted) {
-        throw Private.stopped();
+      if (signal.aborted) {
+        throw watchdog.timeoutError() ?? Private.stopped();
       }
       if (!text && !finished) {
         throw new ChatModelError(
@@ -106,7 +112,9 @@ export class OpenAIChatModel implements IChatModel {
       }
       return usage ? { text, usage } : { text };
     } catch (error) {
-      throw this._toChatModelError(error, signal);
+      throw watchdog.timeoutError() ?? this._toChatModelError(error, signal);
+    } finally {
+      watchdog.dispose();
     }
   }
 
@@ -209,6 +217,83 @@ export class OpenAIChatModel implements IChatModel {
 namespace Private {
   export function stopped(): ChatModelError {
     return new ChatModelError('stopped by the user', 'aborted');
+  }
+
+  /**
+   * Aborts a call when the user stops it, when the server stays silent too
+   * long (before its first chunk or between chunks), or when the whole call
+   * takes too long; the latter two say so in a message.
+   */
+  export class Watchdog {
+    constructor(
+      outer: AbortSignal | undefined,
+      options: IOpenAIChatModelOptions
+    ) {
+      this._idleMs = options.streamIdleTimeoutMs ?? 0;
+      this._endpoint = options.describeEndpoint;
+      this._onOuterAbort = () => this._controller.abort();
+      if (outer?.aborted) {
+        this._controller.abort();
+      }
+      outer?.addEventListener('abort', this._onOuterAbort);
+      this._outer = outer;
+      const totalMs = options.requestTimeoutMs ?? 0;
+      if (totalMs > 0) {
+        this._total = setTimeout(
+          () =>
+            this._fire(
+              `the model server at ${this._endpoint} did not finish its answer within ${totalMs / 1000} s`
+            ),
+          totalMs
+        );
+      }
+      this.heard();
+    }
+
+    get signal(): AbortSignal {
+      return this._controller.signal;
+    }
+
+    /** The server sent something: the silence starts again. */
+    heard(): void {
+      clearTimeout(this._idle);
+      if (this._idleMs > 0) {
+        this._idle = setTimeout(
+          () =>
+            this._fire(
+              `the model server at ${this._endpoint} sent nothing for ${this._idleMs / 1000} s, so the call was ended`
+            ),
+          this._idleMs
+        );
+      }
+    }
+
+    /** The error a timeout ended the call with, if one did. */
+    timeoutError(): ChatModelError | null {
+      return this._timeout;
+    }
+
+    dispose(): void {
+      clearTimeout(this._idle);
+      clearTimeout(this._total);
+      this._outer?.removeEventListener('abort', this._onOuterAbort);
+    }
+
+    private _fire(message: string): void {
+      if (!this._controller.signal.aborted) {
+        this._timeout = new ChatModelError(message, 'unreachable');
+        this._controller.abort();
+      }
+    }
+
+    private _controller = new AbortController();
+    private _outer: AbortSignal | undefined;
+    private _onOuterAbort: () => void;
+    private _idleMs: number;
+    private _endpoint: string;
+    private _idle: ReturnType<typeof setTimeout> | undefined;
+    private _total: ReturnType<typeof setTimeout> | undefined;
+    private _timeout: ChatModelError | null = null;
   }
 
   export function toOpenAIMessage(

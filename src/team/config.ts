@@ -2,6 +2,7 @@ import {
   DEFAULT_CODER_SYSTEM_MESSAGE,
   DEFAULT_CRITIC_SYSTEM_MESSAGE
 } from './prompts';
+import type { ApprovalMode } from './types';
 
 /** What shapes a run; the settings wrapper fills it from the Settings Editor. */
 export interface ITeamConfig {
@@ -19,8 +20,10 @@ export interface ITeamConfig {
   maxOutputChars: number;
   /** Send plots to the Critic as images. */
   vision: boolean;
-  /** Seconds a cell may run before the run ends. */
+  /** Seconds a cell may run before the kernel is interrupted and the Coder told (0: no limit). */
   executionTimeout: number;
+  /** auto: run drafts at once; ask: the user runs or skips each draft; end: the user may go on when the run would end. */
+  approvalMode: ApprovalMode;
 }
 
 export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
@@ -32,5 +35,6 @@ export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
   maxFixAttempts: 3,
   maxOutputChars: 4000,
   vision: false,
-  executionTimeout: 120
+  executionTimeout: 120,
+  approvalMode: 'auto'
 };

@@ -11,22 +11,30 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { extractCodeBlocks, describeNonRunnable } from './codeBlocks';
 import { ITeamConfig } from './config';
 import { ICritique, parseCritique, saysTerminate } from './critique';
+import { formatChanges } from './lineDiff';
 import { toModelOutput } from './outputs';
 import {
-  ICellSnapshot,
   coderMessages,
   criticMessages,
   critiqueFeedback,
-  errorFeedback
+  errorFeedback,
+  removedCellsNote,
+  skipFeedback,
+  timeoutFeedback,
+  userEditFeedback,
+  userFeedback
 } from './prompts';
 import {
   AgentName,
+  ApprovalMode,
   ChatModelError,
   ICellExecution,
   IChatMessage,
   IChatModel,
   INotebookWorkspace,
-  ITeamCellMetadata
+  ITeamCellMetadata,
+  IWorkspaceFault,
+  WorkspaceError
 } from './types';
 
 export class TeamRun {
@@ -68,6 +76,11 @@ export class TeamRun {
 
   get usage(): TeamRun.IUsage {
     return { ...this._usage };
+  }
+
+  /** What the run waits for the user to decide, if anything. */
+  get pendingDecision(): TeamRun.DecisionKind | null {
+    return this._pending?.kind ?? null;
   }
 
   /** Whether "Rerun with critique" can work: the run ended with a critique and its cells are still there. */
@@ -115,7 +128,41 @@ export class TeamRun {
     );
   }
 
-  /** Stop the current cycle: the model call in flight is aborted. */
+  /** Switch the approval mode; it applies from the next draft or ending on. */
+  setApprovalMode(mode: ApprovalMode): void {
+    this._config = { ...this._config, approvalMode: mode };
+  }
+
+  /** Run the draft that waits for approval (in its cells' current state). */
+  approveDraft(): void {
+    this._decide('approve-draft', { kind: 'run' });
+  }
+
+  /** Decline the waiting draft; the Coder writes another, or the run ends. */
+  skipDraft(reason: string, goOn: boolean): void {
+    this._decide('approve-draft', {
+      kind: 'skip',
+      reason: reason.trim(),
+      goOn
+    });
+  }
+
+  /** Feedback when the run would end: the team takes it as a new round. */
+  sendFeedback(text: string): void {
+    if (text.trim()) {
+      this._decide('feedback', { kind: 'feedback', text: text.trim() });
+    }
+  }
+
+  /** End the run that waits for feedback. */
+  close(): void {
+    this._decide('feedback', { kind: 'close' });
+  }
+
+  /**
+   * Stop the current cycle: the model call in flight is aborted and a team
+   * cell the kernel is running is interrupted.
+   */
   stop(): void {
     this._abort?.abort();
   }
@@ -135,22 +182,48 @@ export class TeamRun {
   ): Promise<TeamRun.ISummary> {
     const abort = new AbortController();
     this._abort = abort;
+    this._fault = null;
+    this._interruptedCell = null;
+    this._workspace.faulted.connect(this._onFault, this);
     this._setPhase('running');
     this._cycleMessages = 0;
     try {
-      const reason = await this._loop(firstFeedback, userNote);
-      return this._end(reason.reason, reason.detail);
+      let end = await this._loop(firstFeedback, userNote);
+      // "At the end" mode: the user may send the team on instead of ending.
+      while (
+        this._config.approvalMode === 'end' &&
+        !Private.ENDS_FOR_GOOD.has(end.reason)
+      ) {
+        const decision = await this._await({ kind: 'feedback', end });
+        if (decision.kind !== 'feedback') {
+          break;
+        }
+        this._post('user_proxy', 'feedback', decision.text);
+        this._cycleMessages = 0;
+        end = await this._loop(userFeedback(decision.text), null);
+      }
+      return this._end(end.reason, end.detail);
     } catch (error) {
+      // Set by the `faulted` handler meanwhile, which the compiler cannot see.
+      const fault = this._fault as IWorkspaceFault | null;
+      if (fault) {
+        return this._end(fault.kind, fault.reason);
+      }
       if (abort.signal.aborted) {
         return this._end('stopped', '');
       }
       if (error instanceof ChatModelError) {
         return this._end('model-error', error.message);
       }
-      return this._end(
-        'notebook',
-        error instanceof Error ? error.message : String(error)
-      );
+      if (error instanceof WorkspaceError) {
+        return this._end('notebook', error.message);
+      }
+      // Not ours to word: the user gets a plain reason, the console the details.
+      console.error('Agent Team: the run failed unexpectedly.', error);
+      return this._end('internal', '');
+    } finally {
+      this._workspace.faulted.disconnect(this._onFault, this);
+      this._pending = null;
     }
   }
 
@@ -191,7 +264,17 @@ export class TeamRun {
           'Your reply had no ```python block, so nothing ran. Reply with the code in ```python blocks.';
         continue;
       }
-      await this._applyDraft(runnable.map(block => block.code));
+      const draft = await this._applyDraft(runnable.map(block => block.code));
+      if (this._config.approvalMode === 'ask') {
+        const decision = await this._approve(draft);
+        if (decision.kind === 'skip') {
+          if (!decision.goOn) {
+            return { reason: 'skipped', detail: decision.reason };
+          }
+          feedback = skipFeedback(decision.reason);
+          continue;
+        }
+      }
       if (this._budgetSpent()) {
         return { reason: 'max-rounds', detail: '' };
       }
@@ -199,18 +282,12 @@ export class TeamRun {
       if (execution.aborted) {
         return { reason: 'kernel', detail: execution.aborted };
       }
-      if (execution.timedOut) {
-        return { reason: 'timeout', detail: '' };
-      }
-      if (execution.failedCell !== null) {
+      if (execution.failed) {
         failedDrafts += 1;
         if (failedDrafts > this._config.maxFixAttempts) {
           return { reason: 'fix-attempts', detail: '' };
         }
-        feedback = errorFeedback(
-          execution.failedCell,
-          this._snapshots[execution.failedCell - 1].output
-        );
+        feedback = execution.failed;
         const notRun = describeNonRunnable(blocks);
         if (notRun) {
           feedback += `\n${notRun}`;
@@ -222,12 +299,7 @@ export class TeamRun {
         return { reason: 'max-rounds', detail: '' };
       }
       const critique = await this._criticTurn(execution.images);
-      // Met only with all six scores: a critique cut short proves nothing.
-      if (
-        critique.missing.length === 0 &&
-        critique.lowest !== null &&
-        critique.lowest >= this._config.scoreThreshold
-      ) {
+      if (meetsThreshold(critique, this._config.scoreThreshold)) {
         return { reason: 'threshold', detail: '' };
       }
       if (critique.terminate) {
@@ -246,20 +318,19 @@ export class TeamRun {
     userNote: string | null
   ): Promise<string> {
     this._setActivity({ kind: 'coder-writing' });
+    this._dropRemovedCells();
     // The Coder revises what is in the notebook now, edits by the user included.
-    this._cells.forEach((cell, i) => {
-      const source = this._workspace.readCell(cell.id);
-      if (source !== null) {
-        cell.source = source;
-        this._snapshots[i].source = source;
-      }
-    });
+    for (const cell of this._cells) {
+      cell.source = this._workspace.readCell(cell.id) ?? cell.source;
+    }
+    const notes = this._coderNotes.splice(0);
     const messages = coderMessages({
       systemMessage: this._config.coderSystemMessage,
+      dataNonce: this._nonce,
       task: this.task,
       notebookPath: this._workspace.path,
-      cells: this._snapshots,
-      feedback,
+      cells: this._cells,
+      feedback: [feedback, ...notes].filter(Boolean).join('\n\n') || null,
       userNote
     });
     return this._modelTurn(this._post('coder', 'code', '', true), messages);
@@ -271,8 +342,9 @@ export class TeamRun {
     this._setActivity({ kind: 'critic-scoring' });
     const messages = criticMessages({
       systemMessage: this._config.criticSystemMessage,
+      dataNonce: this._nonce,
       task: this.task,
-      cells: this._snapshots,
+      cells: this._cells,
       images: this._config.vision ? images : []
     });
     const previous = this._latestCritique;
@@ -310,7 +382,12 @@ export class TeamRun {
       }
       return result.text;
     } catch (error) {
-      message.failed = true;
+      // A reply cut short by Stop (or a closed notebook) stays, marked as such.
+      if (this._abort?.signal.aborted) {
+        message.stopped = true;
+      } else {
+        message.failed = true;
+      }
       throw error;
     } finally {
       message.streaming = false;
@@ -318,39 +395,77 @@ export class TeamRun {
     }
   }
 
-  /** Put the draft into the team's cells: revise in place, add or remove the difference. */
-  private async _applyDraft(sources: string[]): Promise<void> {
-    // Cells the user deleted are no longer the team's to manage.
-    this._cells = this._cells.filter(cell => this._workspace.hasCell(cell.id));
+  /**
+   * Put the draft into the team's cells, as one undo step: revise in place,
+   * add or remove the difference. Resolves to the draft as the user reviews it.
+   */
+  private async _applyDraft(sources: string[]): Promise<TeamRun.IDraft> {
+    this._dropRemovedCells();
     const metadata: ITeamCellMetadata = {
       run: this.id,
       round: this._round,
       agent: 'coder'
     };
-    const next: TeamRun.ITeamCell[] = [];
-    for (let i = 0; i < sources.length; i++) {
-      const existing = this._cells[i];
-      if (existing) {
-        await this._workspace.updateCell(existing.id, sources[i], metadata);
-        next.push({ id: existing.id, source: sources[i] });
-      } else {
-        const after = next.length > 0 ? next[next.length - 1].id : null;
-        const id = await this._workspace.insertCell(
-          sources[i],
-          metadata,
-          after
-        );
-        next.push({ id, source: sources[i] });
-      }
-    }
-    for (const surplus of this._cells.slice(sources.length)) {
-      await this._workspace.deleteCell(surplus.id);
-    }
-    this._cells = next;
-    this._snapshots = next.map(cell => ({
-      source: cell.source,
+    const previous = this._cells.map(
+      cell => this._workspace.readCell(cell.id) ?? cell.source
+    );
+    const ids = await this._workspace.writeDraft(
+      sources.map((source, i) => ({
+        cellId: this._cells[i]?.id ?? null,
+        source
+      })),
+      this._cells.slice(sources.length).map(cell => cell.id),
+      metadata
+    );
+    this._cells = ids.map((id, i) => ({
+      id,
+      source: sources[i],
       output: '(not run yet)'
     }));
+    return {
+      cells: ids.map((cellId, i) => ({
+        cellId,
+        number: i + 1,
+        source: sources[i],
+        previous: i < previous.length ? previous[i] : null
+      })),
+      decision: 'pending',
+      edited: [],
+      reason: ''
+    };
+  }
+
+  /** Ask mode: the draft waits, highlighted, until the user runs or skips it. */
+  private async _approve(draft: TeamRun.IDraft): Promise<TeamRun.Decision> {
+    const message = this._post('user_proxy', 'approval', '');
+    message.draft = draft;
+    const ids = draft.cells.map(cell => cell.cellId);
+    this._workspace.markPending(ids, true);
+    try {
+      const decision = await this._await({ kind: 'approve-draft' });
+      if (decision.kind === 'skip') {
+        draft.decision = 'skipped';
+        draft.reason = decision.reason;
+      } else {
+        draft.decision = 'run';
+        // The user's edits run as they are, and the Coder learns of them.
+        for (const cell of this._cells) {
+          const now = this._workspace.readCell(cell.id);
+          const number = this._cells.indexOf(cell) + 1;
+          if (now !== null && now !== cell.source) {
+            draft.edited.push(number);
+            this._coderNotes.push(
+              userEditFeedback(number, formatChanges(cell.source, now))
+            );
+            cell.source = now;
+          }
+        }
+      }
+      return decision;
+    } finally {
+      this._workspace.markPending(ids, false);
+      this._changed.emit({ type: 'message-updated', message });
+    }
   }
 
   /** The User proxy runs the cells in order and stops at the first error. */
@@ -358,55 +473,75 @@ export class TeamRun {
     const reports: TeamRun.ICellReport[] = [];
     const message = this._post('user_proxy', 'execution', '', true);
     message.cells = reports;
-    const images: string[] = [];
     const outcome: TeamRun.IExecutionOutcome = {
-      failedCell: null,
+      failed: null,
       aborted: null,
-      timedOut: false,
-      images
+      images: []
+    };
+    const report = (cell: TeamRun.ITeamCell, entry: TeamRun.ICellReport) => {
+      reports.push(entry);
+      this._changed.emit({ type: 'message-updated', message });
     };
     try {
-      for (let i = 0; i < this._cells.length; i++) {
+      const cells = [...this._cells];
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i];
+        const number = i + 1;
+        const base = { cellId: cell.id, number, executionCount: null };
+        if (!this._workspace.hasCell(cell.id)) {
+          report(cell, { ...base, status: 'removed', output: '' });
+          continue;
+        }
         this._setActivity({
           kind: 'running-cell',
-          cell: i + 1,
-          of: this._cells.length
+          cell: number,
+          of: cells.length
         });
-        const execution = await this._execute(this._cells[i].id);
-        if (execution === null) {
-          outcome.timedOut = true;
-          break;
-        }
+        const { execution, ended } = await this._execute(cell.id);
         const converted = toModelOutput(execution.outputs, {
           maxChars: this._config.maxOutputChars,
           vision: this._config.vision
         });
-        this._snapshots[i].output = converted.text;
-        images.push(...converted.images);
-        reports.push({
-          cellId: this._cells[i].id,
-          number: i + 1,
+        cell.output = converted.text;
+        outcome.images.push(...converted.images);
+        const status: TeamRun.CellStatus =
+          ended === 'timeout'
+            ? 'timeout'
+            : ended === 'stopped'
+              ? 'interrupted'
+              : execution.status;
+        report(cell, {
+          ...base,
           executionCount: execution.executionCount,
-          status: execution.status,
+          status,
           output: converted.text
         });
-        this._changed.emit({ type: 'message-updated', message });
+        if (ended === 'stopped') {
+          this._interruptedCell = number;
+          throw Private.stoppedError();
+        }
+        if (ended === 'timeout') {
+          outcome.failed = timeoutFeedback(
+            number,
+            this._config.executionTimeout,
+            converted.text,
+            this._nonce
+          );
+          break;
+        }
         if (execution.status === 'aborted') {
-          outcome.aborted = execution.reason ?? `cell ${i + 1} did not finish`;
+          outcome.aborted = execution.reason ?? `cell ${number} did not finish`;
           break;
         }
         if (execution.status === 'error') {
-          outcome.failedCell = i + 1;
+          outcome.failed = errorFeedback(number, converted.text, this._nonce);
           break;
         }
       }
-      for (let i = reports.length; i < this._snapshots.length; i++) {
-        this._snapshots[i].output = '(not run: an earlier cell failed)';
+      for (const cell of cells.slice(reports.length)) {
+        cell.output = '(not run: an earlier cell failed)';
       }
-      message.failed =
-        outcome.failedCell !== null ||
-        outcome.aborted !== null ||
-        outcome.timedOut;
+      message.failed = outcome.failed !== null || outcome.aborted !== null;
     } finally {
       message.streaming = false;
       this._changed.emit({ type: 'message-updated', message });
@@ -414,21 +549,111 @@ export class TeamRun {
     return outcome;
   }
 
-  /** Execute one cell, bounded by Stop and by the timeout (null when it ran out). */
-  private _execute(cellId: string): Promise<ICellExecution | null> {
-    // Checked before the cell starts: once started, it would run on regardless.
+  /**
+   * Execute one cell. The team waits while the kernel is busy with the user's
+   * own code, so nothing of the team's is queued behind it; the timeout counts
+   * from when the cell starts. Stop and the timeout interrupt the kernel, and
+   * only while it runs this cell.
+   */
+  private async _execute(cellId: string): Promise<TeamRun.IExecuted> {
     Private.throwIfStopped(this._abort);
+    if (this._workspace.isKernelBusy()) {
+      const running = this._activity;
+      this._setActivity({ kind: 'waiting-for-kernel' });
+      await Private.unlessStopped(
+        this._workspace.whenKernelIdle(),
+        this._abort
+      );
+      this._setActivity(running);
+    }
+    const run = this._workspace.executeCell(cellId);
     const seconds = this._config.executionTimeout;
+    const signal = this._abort!.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>(resolve => {
+    let onAbort = () => {};
+    const ended = await new Promise<TeamRun.IExecuted['ended']>(resolve => {
+      void run.done.then(
+        () => resolve('done'),
+        () => resolve('done')
+      );
+      onAbort = () => resolve('stopped');
+      signal.addEventListener('abort', onAbort);
+      if (signal.aborted) {
+        resolve('stopped');
+      }
       if (seconds > 0) {
-        timer = setTimeout(() => resolve(null), seconds * 1000);
+        void run.started.then(() => {
+          timer = setTimeout(() => resolve('timeout'), seconds * 1000);
+        });
       }
     });
-    return Private.unlessStopped(
-      Promise.race([this._workspace.executeCell(cellId), timeout]),
-      this._abort
-    ).finally(() => clearTimeout(timer));
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    if (ended === 'done') {
+      return { execution: await run.done, ended };
+    }
+    this._setActivity({ kind: 'interrupting' });
+    await this._workspace.interrupt(cellId);
+    const execution = await Private.within(run.done, INTERRUPT_GRACE_MS);
+    return {
+      execution: execution ?? {
+        status: 'aborted',
+        outputs: [],
+        executionCount: null,
+        reason: 'the kernel did not stop after the interrupt'
+      },
+      ended
+    };
+  }
+
+  /** Forget cells the user deleted, say so once, and tell the Coder. */
+  private _dropRemovedCells(): void {
+    const removed = this._cells.filter(
+      cell => !this._workspace.hasCell(cell.id)
+    );
+    if (removed.length === 0) {
+      return;
+    }
+    for (const cell of removed) {
+      const message = this._post('user_proxy', 'notice', '');
+      message.removedCell = this._cells.indexOf(cell) + 1;
+    }
+    this._cells = this._cells.filter(cell => !removed.includes(cell));
+    this._coderNotes.push(removedCellsNote(removed.length));
+  }
+
+  /** Wait for the user's decision; Stop and faults end the wait. */
+  private _await(
+    request: { kind: 'approve-draft' } | { kind: 'feedback'; end: TeamRun.IEnd }
+  ): Promise<TeamRun.Decision> {
+    this._setActivity({
+      kind:
+        request.kind === 'feedback' ? 'awaiting-feedback' : 'awaiting-approval'
+    });
+    const decided = new Promise<TeamRun.Decision>(resolve => {
+      this._pending = { kind: request.kind, resolve };
+    });
+    this._changed.emit({ type: 'phase' });
+    return Private.unlessStopped(decided, this._abort).finally(() => {
+      this._pending = null;
+      this._changed.emit({ type: 'phase' });
+    });
+  }
+
+  private _decide(
+    kind: TeamRun.DecisionKind,
+    decision: TeamRun.Decision
+  ): void {
+    if (this._pending?.kind === kind) {
+      this._pending.resolve(decision);
+    }
+  }
+
+  private _onFault(_: INotebookWorkspace, fault: IWorkspaceFault): void {
+    if (!this._fault) {
+      this._fault = fault;
+      this._abort?.abort();
+    }
   }
 
   private _budgetSpent(): boolean {
@@ -466,7 +691,7 @@ export class TeamRun {
       rounds: this._round,
       critique,
       threshold: this._config.scoreThreshold,
-      executionTimeout: this._config.executionTimeout,
+      interruptedCell: this._interruptedCell,
       usage: this.usage
     };
     // Kept in the transcript, so a rerun does not hide how the cycle before it ended.
@@ -495,7 +720,10 @@ export class TeamRun {
   private _activity: TeamRun.IActivity = { kind: 'idle' };
   private _latestCritique: TeamRun.ICritiqueResult | null = null;
   private _cells: TeamRun.ITeamCell[] = [];
-  private _snapshots: ICellSnapshot[] = [];
+  /** What the Coder must hear on its next turn besides the feedback (user edits, removed cells). */
+  private _coderNotes: string[] = [];
+  /** Marks kernel output as data in every prompt of this run. */
+  private _nonce = UUID.uuid4().replace(/-/g, '').slice(0, 16);
   private _round = 0;
   private _cycleMessages = 0;
   private _usage: TeamRun.IUsage = {
@@ -504,8 +732,32 @@ export class TeamRun {
     completionTokens: 0
   };
   private _abort: AbortController | null = null;
+  private _fault: IWorkspaceFault | null = null;
+  private _interruptedCell: number | null = null;
+  private _pending: {
+    kind: TeamRun.DecisionKind;
+    resolve: (decision: TeamRun.Decision) => void;
+  } | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, TeamRun.IChange>(this);
+}
+
+/** How long a cell may take to stop after the kernel is interrupted. */
+const INTERRUPT_GRACE_MS = 10000;
+
+/**
+ * Whether a critique meets the threshold: only with every score parsed, since
+ * a critique cut short proves nothing. The loop and the scorecard both use it.
+ */
+export function meetsThreshold(
+  critique: ICritique,
+  threshold: number
+): boolean {
+  return (
+    critique.missing.length === 0 &&
+    critique.lowest !== null &&
+    critique.lowest >= threshold
+  );
 }
 
 export namespace TeamRun {
@@ -524,26 +776,65 @@ export namespace TeamRun {
     | { kind: 'idle' }
     | { kind: 'checking-kernel' }
     | { kind: 'coder-writing' }
+    | { kind: 'awaiting-approval' }
+    | { kind: 'waiting-for-kernel' }
     | { kind: 'running-cell'; cell: number; of: number }
-    | { kind: 'critic-scoring' };
+    | { kind: 'interrupting' }
+    | { kind: 'critic-scoring' }
+    | { kind: 'awaiting-feedback' };
 
   export type MessageKind =
-    'task' | 'rerun' | 'code' | 'execution' | 'critique' | 'summary';
+    | 'task'
+    | 'rerun'
+    | 'feedback'
+    | 'code'
+    | 'approval'
+    | 'execution'
+    | 'notice'
+    | 'critique'
+    | 'summary';
 
   /** A parsed critique with the Critic's full text. */
   export interface ICritiqueResult extends ICritique {
     text: string;
   }
 
+  /** How a cell's run ended, as the transcript shows it. */
+  export type CellStatus = ICellExecution['status'] | 'timeout' | 'interrupted';
+
   export interface ICellReport {
     cellId: string;
     /** 1-based position in the draft. */
     number: number;
     executionCount: number | null;
-    status: ICellExecution['status'];
+    status: CellStatus;
     /** The output as the models read it. */
     output: string;
   }
+
+  /** A draft waiting for the user in ask mode, and what they decided. */
+  export interface IDraft {
+    cells: {
+      cellId: string;
+      number: number;
+      source: string;
+      /** What the cell held before this revision; null for a new cell. */
+      previous: string | null;
+    }[];
+    decision: 'pending' | 'run' | 'skipped';
+    /** Numbers of the cells the user edited before Run. */
+    edited: number[];
+    /** The user's reason for skipping. */
+    reason: string;
+  }
+
+  export type DecisionKind = 'approve-draft' | 'feedback';
+
+  export type Decision =
+    | { kind: 'run' }
+    | { kind: 'skip'; reason: string; goOn: boolean }
+    | { kind: 'feedback'; text: string }
+    | { kind: 'close' };
 
   export interface IMessage {
     readonly id: string;
@@ -554,7 +845,12 @@ export namespace TeamRun {
     text: string;
     streaming: boolean;
     failed: boolean;
+    /** The reply was cut short by Stop or by the notebook closing. */
+    stopped?: boolean;
     cells?: ICellReport[];
+    draft?: IDraft;
+    /** The 1-based number of the team cell the user deleted (a notice). */
+    removedCell?: number;
     critique?: ICritiqueResult;
     previousCritique?: ICritiqueResult | null;
     summary?: ISummary;
@@ -573,11 +869,12 @@ export namespace TeamRun {
     | 'revisions-used'
     | 'fix-attempts'
     | 'no-code'
-    | 'timeout'
+    | 'skipped'
     | 'stopped'
     | 'model-error'
     | 'kernel'
-    | 'notebook';
+    | 'notebook'
+    | 'internal';
 
   export interface IUsage {
     modelCalls: number;
@@ -587,13 +884,14 @@ export namespace TeamRun {
 
   export interface ISummary {
     reason: EndReason;
-    /** The model's or kernel's own words, when the reason has them. */
+    /** The model's or kernel's own words, or the user's reason for skipping. */
     detail: string;
     rounds: number;
     critique: ICritiqueResult | null;
-    /** The score threshold and execution timeout this run used. */
+    /** The score threshold this run used. */
     threshold: number;
-    executionTimeout: number;
+    /** The cell Stop interrupted on the kernel, if any. */
+    interruptedCell: number | null;
     usage: IUsage;
   }
 
@@ -602,23 +900,39 @@ export namespace TeamRun {
     detail: string;
   }
 
+  /** A cell of the team's current draft, as the prompts show it. */
   export interface ITeamCell {
     id: string;
     source: string;
+    /** Its outputs, already converted to model text. */
+    output: string;
+  }
+
+  export interface IExecuted {
+    execution: ICellExecution;
+    /** done: the cell finished by itself; timeout and stopped: it was interrupted. */
+    ended: 'done' | 'timeout' | 'stopped';
   }
 
   export interface IExecutionOutcome {
-    /** 1-based number of the cell that raised, or null. */
-    failedCell: number | null;
+    /** The feedback for the Coder when a cell raised or timed out, else null. */
+    failed: string | null;
     /** Why execution could not go on (the kernel died or restarted), or null. */
     aborted: string | null;
-    /** A cell ran longer than the execution timeout. */
-    timedOut: boolean;
     images: string[];
   }
 }
 
 namespace Private {
+  /** Ends the user cannot turn into a new round with feedback. */
+  export const ENDS_FOR_GOOD = new Set<TeamRun.EndReason>([
+    'stopped',
+    'model-error',
+    'kernel',
+    'notebook',
+    'internal'
+  ]);
+
   /** Resolves as `promise` does, or rejects as soon as the user presses Stop. */
   export function unlessStopped<T>(
     promise: Promise<T>,
@@ -628,6 +942,9 @@ namespace Private {
     if (!signal) {
       return promise;
     }
+    if (signal.aborted) {
+      return Promise.reject(stoppedError());
+    }
     let onAbort = () => {};
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => reject(stoppedError());
@@ -636,6 +953,18 @@ namespace Private {
     return Promise.race([promise, stopped]).finally(() =>
       signal.removeEventListener('abort', onAbort)
     );
+  }
+
+  /** Resolves as `promise` does, or to null after `ms`. */
+  export function within<T>(
+    promise: Promise<T>,
+    ms: number
+  ): Promise<T | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>(resolve => {
+      timer = setTimeout(() => resolve(null), ms);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
   }
 
   export function stoppedError(): ChatModelError {

@@ -3,9 +3,13 @@
  * `IChatModel` (a model server) and `INotebookWorkspace` (one notebook), so it
  * runs unchanged in jest with scripted fakes and in JupyterLab with the real ones.
  */
+import type { ISignal } from '@lumino/signaling';
 
 /** The three members of the team. */
 export type AgentName = 'user_proxy' | 'coder' | 'critic';
+
+/** When the user's approval is asked for, as AutoGen's `human_input_mode`. */
+export type ApprovalMode = 'auto' | 'ask' | 'end';
 
 /* ---------------------------------------------------------------- models */
 
@@ -70,6 +74,14 @@ export class ChatModelError extends Error {
 
 /* -------------------------------------------------------------- notebook */
 
+/** A notebook operation the team could not do, with a message meant for the user. */
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
 /** Metadata stored on every cell the team creates, under the key `agent_team`. */
 export interface ITeamCellMetadata {
   run: string;
@@ -92,12 +104,37 @@ export interface IRawOutput {
 }
 
 export interface ICellExecution {
-  /** `ok`, or `error` when the cell raised; `aborted` when it was interrupted or the kernel died. */
-  status: 'ok' | 'error' | 'aborted';
+  /**
+   * `ok`; `error` when the cell raised (an interrupt included); `aborted` when
+   * the kernel died or went away; `removed` when the user deleted the cell
+   * while it ran.
+   */
+  status: 'ok' | 'error' | 'aborted' | 'removed';
   outputs: IRawOutput[];
   executionCount: number | null;
   /** Why an execution was aborted, for the user. */
   reason?: string;
+}
+
+/** A cell sent to the kernel: it may wait behind other code before it starts. */
+export interface ICellRun {
+  /** Resolves when the kernel starts running this cell. */
+  readonly started: Promise<void>;
+  /** Resolves once the cell finished, however it ended. */
+  readonly done: Promise<ICellExecution>;
+}
+
+/** One cell of a draft: a team cell to revise (`cellId`), or a new one (null). */
+export interface IDraftCell {
+  cellId: string | null;
+  source: string;
+}
+
+/** Something that ends a run from outside: the kernel went away or the notebook closed. */
+export interface IWorkspaceFault {
+  kind: 'kernel' | 'notebook';
+  /** What happened, for the user. */
+  reason: string;
 }
 
 /**
@@ -106,29 +143,42 @@ export interface ICellExecution {
 export interface INotebookWorkspace {
   /** The notebook's path, for messages. */
   readonly path: string;
-  /** Resolves to null when a kernel is ready to run code, else to the reason it is not. */
-  checkReady(): Promise<string | null>;
   /**
-   * Insert a code cell below `afterCellId` (a team cell), or below the active
-   * cell the run started from when it is null. Resolves to the new cell's id.
+   * Emits when the kernel dies, restarts or is shut down, or the notebook is
+   * closed: the run must end, and must not start a kernel of its own.
    */
-  insertCell(
-    source: string,
-    metadata: ITeamCellMetadata,
-    afterCellId: string | null
-  ): Promise<string>;
-  /** Replace the source and metadata of a cell the team created. */
-  updateCell(
-    cellId: string,
-    source: string,
+  readonly faulted: ISignal<INotebookWorkspace, IWorkspaceFault>;
+  /**
+   * Resolves to null when a Python kernel is ready to run code, else to the
+   * reason it is not (said at once when there is no kernel).
+   */
+  checkReady(): Promise<string | null>;
+  /** Whether the kernel is running something now (the user's own code, say). */
+  isKernelBusy(): boolean;
+  /** Resolves once the kernel is idle. */
+  whenKernelIdle(): Promise<void>;
+  /**
+   * Write one round's draft as one undo step: revise the listed team cells,
+   * insert the new ones below the previous draft cell (the first below the
+   * cell the run started from), and delete `remove`. Resolves to the ids of
+   * the draft's cells, in order.
+   */
+  writeDraft(
+    cells: IDraftCell[],
+    remove: string[],
     metadata: ITeamCellMetadata
-  ): Promise<void>;
-  /** Delete a cell the team created (a revision that needs fewer cells). */
-  deleteCell(cellId: string): Promise<void>;
+  ): Promise<string[]>;
   /** Whether the cell still exists in the notebook. */
   hasCell(cellId: string): boolean;
   /** The cell's source as the notebook has it now, or null when it is gone. */
   readCell(cellId: string): string | null;
+  /** Mark team cells as waiting for the user's approval (or clear the mark). */
+  markPending(cellIds: string[], pending: boolean): void;
   /** Run the cell through the notebook's own execution path. */
-  executeCell(cellId: string): Promise<ICellExecution>;
+  executeCell(cellId: string): ICellRun;
+  /**
+   * Interrupt the kernel if it is running this team cell, or as soon as it
+   * starts it; never the user's own code. Resolves once asked.
+   */
+  interrupt(cellId: string): Promise<void>;
 }

@@ -9,6 +9,8 @@ import * as React from 'react';
 
 import type { AgentTeamModel } from '../model';
 import type { TeamRun } from '../team/teamRun';
+import { ApprovalModeSelect } from './ApprovalModeSelect';
+import { FeedbackForm } from './FeedbackForm';
 import { activityLabel, summaryLine } from './labels';
 import { MessageView } from './MessageView';
 import { RerunForm } from './RerunForm';
@@ -111,6 +113,11 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
               )
             : trans.__('Model server not known yet')}
         </div>
+        <ApprovalModeSelect
+          mode={model.settings.approvalMode}
+          onChange={mode => void model.settings.setApprovalMode(mode)}
+          trans={trans}
+        />
       </div>
       <div
         className="jp-AgentTeam-Transcript"
@@ -132,6 +139,7 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
               rendermime={rendermime}
               trans={trans}
               onRerun={run === rerunnable ? rerun : null}
+              onFollow={() => (following.current = true)}
             />
           ))}
         </div>
@@ -159,9 +167,15 @@ function RunView(props: {
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
   onRerun: ((note: string) => void) | null;
+  /** The user sent the team on: follow the transcript again. */
+  onFollow: () => void;
 }): JSX.Element {
-  const { run, rendermime, trans, onRerun } = props;
+  const { run, rendermime, trans, onRerun, onFollow } = props;
   const lastCritique = [...run.messages].reverse().find(m => m.critique);
+  const waitingDraft =
+    run.pendingDecision === 'approve-draft'
+      ? [...run.messages].reverse().find(m => m.draft)
+      : undefined;
   return (
     <div className="jp-AgentTeam-Run" data-run={run.id}>
       <div className="jp-AgentTeam-RunHeader">
@@ -183,12 +197,36 @@ function RunView(props: {
             threshold={run.threshold}
             rendermime={rendermime}
             trans={trans}
+            draftActions={
+              message === waitingDraft
+                ? {
+                    onRun: () => {
+                      onFollow();
+                      run.approveDraft();
+                    },
+                    onSkip: (reason, goOn) => {
+                      onFollow();
+                      run.skipDraft(reason, goOn);
+                    }
+                  }
+                : null
+            }
           >
             {onRerun && message === lastCritique && (
               <RerunForm onRerun={onRerun} trans={trans} />
             )}
           </MessageView>
         )
+      )}
+      {run.pendingDecision === 'feedback' && (
+        <FeedbackForm
+          onFeedback={text => {
+            onFollow();
+            run.sendFeedback(text);
+          }}
+          onClose={() => run.close()}
+          trans={trans}
+        />
       )}
     </div>
   );

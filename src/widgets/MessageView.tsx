@@ -8,6 +8,8 @@ import * as React from 'react';
 
 import type { TeamRun } from '../team/teamRun';
 import { agentLabel } from './labels';
+import { truncateMiddle } from '../team/outputs';
+import { DraftApproval, IDraftApprovalProps } from './DraftApproval';
 import { Markdown } from './Markdown';
 import { Scorecard } from './Scorecard';
 
@@ -16,9 +18,14 @@ export interface IMessageViewProps {
   threshold: number;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
+  /** Run / Skip for the draft the run waits on; null otherwise. */
+  draftActions?: IDraftApprovalProps['actions'];
   /** Rendered under the message (the rerun form on the latest critique). */
   children?: React.ReactNode;
 }
+
+/** The most output characters the sidebar shows for one cell: the notebook has it all. */
+const MAX_SHOWN_OUTPUT = 2000;
 
 export function MessageView(props: IMessageViewProps): JSX.Element {
   const { message, threshold, rendermime, trans } = props;
@@ -28,6 +35,9 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
   }
   if (message.failed) {
     classes.push('jp-mod-failed');
+  }
+  if (message.stopped) {
+    classes.push('jp-mod-stopped');
   }
   return (
     <div
@@ -39,6 +49,11 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
         <span className="jp-AgentTeam-AgentName">
           {agentLabel(message.agent, trans)}
         </span>
+        {message.stopped && (
+          <span className="jp-AgentTeam-MessageStopped">
+            {trans.__('stopped')}
+          </span>
+        )}
         {message.round > 0 && (
           <span className="jp-AgentTeam-MessageRound">
             {trans.__('round %1', message.round)}
@@ -47,6 +62,23 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
       </div>
       {message.kind === 'execution' ? (
         <ExecutionView message={message} trans={trans} />
+      ) : message.kind === 'approval' && message.draft ? (
+        <DraftApproval
+          draft={message.draft}
+          actions={props.draftActions ?? null}
+          trans={trans}
+        />
+      ) : message.kind === 'notice' ? (
+        <div className="jp-AgentTeam-TaskText">
+          {trans.__(
+            'You deleted cell %1 of the draft; the team will not bring it back.',
+            message.removedCell ?? '?'
+          )}
+        </div>
+      ) : message.kind === 'feedback' ? (
+        <div className="jp-AgentTeam-TaskText">
+          {trans.__('Your feedback: %1', message.text)}
+        </div>
       ) : message.kind === 'task' ? (
         <div className="jp-AgentTeam-TaskText">{message.text}</div>
       ) : message.kind === 'rerun' ? (
@@ -95,26 +127,42 @@ function ExecutionView(props: {
           className={`jp-AgentTeam-CellReport jp-mod-${cell.status}`}
           open={cell.status !== 'ok'}
         >
-          <summary>
-            {cell.status === 'ok'
-              ? trans.__(
-                  'Cell %1 [%2] ran',
-                  cell.number,
-                  cell.executionCount ?? ' '
-                )
-              : cell.status === 'error'
-                ? trans.__(
-                    'Cell %1 [%2] raised an error',
-                    cell.number,
-                    cell.executionCount ?? ' '
-                  )
-                : trans.__('Cell %1 did not finish', cell.number)}
-          </summary>
+          <summary>{cellReportTitle(cell, trans)}</summary>
           <pre className="jp-AgentTeam-CellOutput">
-            {cell.output.trim() || trans.__('(no output)')}
+            {truncateMiddle(cell.output.trim(), MAX_SHOWN_OUTPUT) ||
+              trans.__('(no output)')}
           </pre>
         </details>
       ))}
     </div>
   );
+}
+
+function cellReportTitle(
+  cell: TeamRun.ICellReport,
+  trans: TranslationBundle
+): string {
+  const count = cell.executionCount ?? ' ';
+  switch (cell.status) {
+    case 'ok':
+      return trans.__('Cell %1 [%2] ran', cell.number, count);
+    case 'error':
+      return trans.__('Cell %1 [%2] raised an error', cell.number, count);
+    case 'timeout':
+      return trans.__(
+        'Cell %1 [%2] timed out and was interrupted',
+        cell.number,
+        count
+      );
+    case 'interrupted':
+      return trans.__(
+        'Cell %1 [%2] was interrupted by Stop',
+        cell.number,
+        count
+      );
+    case 'removed':
+      return trans.__('Cell %1 was deleted by you', cell.number);
+    case 'aborted':
+      return trans.__('Cell %1 did not finish', cell.number);
+  }
 }

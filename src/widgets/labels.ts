@@ -28,10 +28,18 @@ export function activityLabel(
       return trans.__('Checking the kernel…');
     case 'coder-writing':
       return trans.__('Coder writing…');
+    case 'awaiting-approval':
+      return trans.__('Waiting for you: Run or Skip the draft');
+    case 'waiting-for-kernel':
+      return trans.__('Waiting for your running cell to finish…');
     case 'running-cell':
       return trans.__('Running cell %1 of %2…', activity.cell, activity.of);
+    case 'interrupting':
+      return trans.__('Interrupting the kernel…');
     case 'critic-scoring':
       return trans.__('Critic scoring…');
+    case 'awaiting-feedback':
+      return trans.__('Waiting for you: send feedback or close the run');
     case 'idle':
       return '';
   }
@@ -56,13 +64,21 @@ export function endReasonLabel(
       return trans.__('the code still failed after the allowed fixes');
     case 'no-code':
       return trans.__('the Coder wrote no Python code');
-    case 'timeout':
-      return trans.__(
-        'a cell ran longer than %1 s; it may still be running, so interrupt the kernel to stop it',
-        summary.executionTimeout
-      );
+    case 'skipped':
+      return summary.detail
+        ? trans.__('you skipped the draft: %1', summary.detail)
+        : trans.__('you skipped the draft');
     case 'stopped':
-      return trans.__('stopped by you');
+      return summary.interruptedCell === null
+        ? trans.__('stopped by you')
+        : trans.__(
+            'stopped by you; cell %1 was interrupted on the kernel',
+            summary.interruptedCell
+          );
+    case 'internal':
+      return trans.__(
+        'the team hit an unexpected problem; details are in the browser console'
+      );
     case 'model-error':
     case 'kernel':
     case 'notebook':
