@@ -29,7 +29,9 @@ module.exports = {
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.ts$',
   transform: {
-    '\\.[jt]sx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }]
+    '\\.[jt]sx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+    // @jupyterlab/ui-components imports its icons as .svg modules.
+    '\\.svg$': '@jupyterlab/testing/lib/jest-raw-loader.js'
   },
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`],
   modulePathIgnorePatterns: [

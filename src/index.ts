@@ -14,6 +14,7 @@ import { robotIcon } from './icons';
 import { AgentTeamModel } from './model';
 import { AgentTeamSettings } from './settings';
 import { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
+import { createModelTextRendermime } from './widgets/modelTextRendermime';
 
 const PLUGIN_ID = 'jupyterlab-agent-team:plugin';
 
@@ -62,7 +63,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     void model.refreshServerConfig();
 
-    const sidebar = new AgentTeamSidebar({ model, rendermime, trans });
+    // The sidebar renders only model text, which may be prompt-injected.
+    const modelTextRendermime = createModelTextRendermime(rendermime, trans);
+    const sidebar = new AgentTeamSidebar({
+      model,
+      rendermime: modelTextRendermime,
+      trans
+    });
     sidebar.id = 'agent-team-sidebar';
     sidebar.title.icon = robotIcon;
     sidebar.title.caption = trans.__('Agent Team');

@@ -140,32 +140,31 @@ export class NotebookWorkspace implements INotebookWorkspace {
     );
     remove.forEach(id => this._teamCellModel(id));
     const ids: string[] = [];
-    // One round is one undo step: Ctrl+Z takes back the whole draft.
+    // One round is one undo step: the undo manager merges what happens
+    // between two stops. (Not one transaction: the notebook's cell list only
+    // catches up at the end of a transaction, and each insert needs the last.)
     Private.stopCapturing(notebook);
-    notebook.transact(() => {
-      for (const cell of cells) {
-        const model = cell.cellId === null ? null : revised.get(cell.cellId);
-        if (model) {
-          model.sharedModel.setSource(cell.source);
-          model.setMetadata(TEAM_METADATA_KEY, { ...metadata });
-          ids.push(model.id);
-          continue;
-        }
-        const after = ids.length > 0 ? ids[ids.length - 1] : this._anchorId;
-        const afterIndex = after === null ? -1 : this._indexOf(after);
-        const index =
-          afterIndex === -1 ? notebook.cells.length : afterIndex + 1;
-        const inserted = notebook.insertCell(index, {
-          cell_type: 'code',
-          source: cell.source,
-          metadata: { [TEAM_METADATA_KEY]: { ...metadata } }
-        });
-        ids.push(inserted.id);
+    for (const cell of cells) {
+      const model = cell.cellId === null ? null : revised.get(cell.cellId);
+      if (model) {
+        model.sharedModel.setSource(cell.source);
+        model.setMetadata(TEAM_METADATA_KEY, { ...metadata });
+        ids.push(model.id);
+        continue;
       }
-      for (const id of remove) {
-        notebook.deleteCell(this._indexOf(id));
-      }
-    });
+      const after = ids.length > 0 ? ids[ids.length - 1] : this._anchorId;
+      const afterIndex = after === null ? -1 : this._indexOf(after);
+      const index = afterIndex === -1 ? notebook.cells.length : afterIndex + 1;
+      const inserted = notebook.insertCell(index, {
+        cell_type: 'code',
+        source: cell.source,
+        metadata: { [TEAM_METADATA_KEY]: { ...metadata } }
+      });
+      ids.push(inserted.id);
+    }
+    for (const id of remove) {
+      notebook.deleteCell(this._indexOf(id));
+    }
     Private.stopCapturing(notebook);
     return ids;
   }

@@ -1,6 +1,8 @@
 /**
  * Markdown through JupyterLab's rendermime: sanitized (untrusted), with code
- * highlighted as in notebooks. While a message streams it shows plain text,
+ * highlighted as in notebooks. The registry is the model-text clone (see
+ * modelTextRendermime.ts), so nothing in a reply loads from the network or
+ * navigates without a click. While a message streams it shows plain text,
  * so each token does not re-render the Markdown.
  */
 import { MimeModel, IRenderMimeRegistry } from '@jupyterlab/rendermime';

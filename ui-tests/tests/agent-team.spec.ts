@@ -1,13 +1,16 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
-import type { APIRequestContext } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
+import { expect, galata, test } from '@jupyterlab/galata';
 
+import {
+  SIDEBAR,
+  USER_CELL,
+  setScenario,
+  modelCalls,
+  openNotebook,
+  ask,
+  notebookCells,
+  streamText,
+  scores
+} from './helpers';
 import {
   BUGGY_PLOT_CELL,
   FIRST_CRITIQUE_ACTIONS,
@@ -19,136 +22,6 @@ import {
   coderReply,
   criticReply
 } from './scenarios';
-
-const SCRIPTED = 'http://127.0.0.1:8911';
-const CARS_CSV = path.resolve(__dirname, '../../example/cars.csv');
-const SIDEBAR = '#agent-team-sidebar';
-const USER_CELL = "answer = 42  # the user's own cell";
-
-interface ILoggedRequest {
-  path: string;
-  agent: string | null;
-  headers: { authorization: string | null };
-  body: { messages: { role: string; content: unknown }[] } | null;
-}
-
-interface INotebookCell {
-  source: string;
-  metadata: { agent_team?: { run: string; round: number; agent: string } };
-  outputs?: {
-    output_type: string;
-    text?: string;
-    ename?: string;
-    data?: Record<string, unknown>;
-  }[];
-  execution_count?: number | null;
-}
-
-async function setScenario(request: APIRequestContext, scenario: unknown) {
-  const response = await request.post(`${SCRIPTED}/__scenario`, {
-    data: scenario
-  });
-  expect(response.ok()).toBe(true);
-}
-
-async function modelCalls(
-  request: APIRequestContext
-): Promise<ILoggedRequest[]> {
-  const log = (await (
-    await request.get(`${SCRIPTED}/__log`)
-  ).json()) as ILoggedRequest[];
-  return log.filter(entry => entry.path === '/v1/chat/completions');
-}
-
-/** A notebook next to cars.csv, with one cell of the user's own that has run. */
-async function openNotebook(page: IJupyterLabPageFixture, tmpPath: string) {
-  await page.contents.uploadFile(CARS_CSV, `${tmpPath}/cars.csv`);
-  await page.notebook.createNew('analysis.ipynb');
-  await page.notebook.setCell(0, 'code', USER_CELL);
-  await page.notebook.run();
-  await page.sidebar.openTab('agent-team-sidebar');
-  await expect(
-    page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`)
-  ).toBeVisible();
-  await widenSidebar(page);
-}
-
-/** Drag the left panel's edge, as a person makes room for the transcript. */
-async function widenSidebar(page: IJupyterLabPageFixture) {
-  const handle = page
-    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
-    .first();
-  const box = await handle.boundingBox();
-  if (!box) {
-    throw new Error('no split handle beside the left panel');
-  }
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width / 2, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 180, y, { steps: 5 });
-  await page.mouse.up();
-}
-
-async function ask(page: IJupyterLabPageFixture, task: string) {
-  const input = page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`);
-  await input.fill(task);
-  await input.press('Enter');
-}
-
-/** The cells of the open notebook `name`, as its model holds them. */
-async function notebookCells(
-  page: IJupyterLabPageFixture,
-  name = 'analysis.ipynb'
-): Promise<INotebookCell[]> {
-  return page.evaluate(name => {
-    type Panel = {
-      context?: { path: string };
-      content: { model: { toJSON(): { cells: INotebookCell[] } } };
-    };
-    const panels = Array.from(
-      window.jupyterapp.shell.widgets('main')
-    ) as unknown as Panel[];
-    const panel = panels.find(
-      widget => widget.context?.path.split('/').pop() === name
-    );
-    if (!panel) {
-      throw new Error(`${name} is not open`);
-    }
-    return panel.content.model.toJSON().cells;
-  }, name);
-}
-
-function streamText(cell: INotebookCell): string {
-  return (cell.outputs ?? [])
-    .filter(output => output.output_type === 'stream')
-    .map(output => output.text ?? '')
-    .join('');
-}
-
-async function scores(page: IJupyterLabPageFixture, critiqueIndex: number) {
-  const card = page
-    .locator(`${SIDEBAR} .jp-AgentTeam-Scorecard`)
-    .nth(critiqueIndex);
-  const values: Record<string, string> = {};
-  for (const dimension of [
-    'bugs',
-    'transformation',
-    'compliance',
-    'type',
-    'encoding',
-    'aesthetics'
-  ]) {
-    values[dimension] = (
-      await card
-        .locator(`[data-dimension="${dimension}"] .jp-AgentTeam-ScoreValue`)
-        .innerText()
-    ).trim();
-  }
-  values.lowest = (
-    await card.locator('.jp-AgentTeam-ScoreLowest').innerText()
-  ).trim();
-  return values;
-}
 
 test.describe('with automatic revisions off and a vision model', () => {
   test.use({
