@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Float, Unicode, default
+from traitlets import Float, List, Unicode, default
 from traitlets.config import Configurable
 
 DEFAULT_BASE_URL = "http://localhost:1234/v1"
@@ -41,6 +41,36 @@ class AgentTeam(Configurable):
         600.0,
         help="Seconds a model request may take, streaming included, before it fails with 504.",
     ).tag(config=True)
+
+    stream_idle_timeout = Float(
+        60.0,
+        help=(
+            "Seconds the model server may send nothing (before its answer starts or between "
+            "streamed chunks) before the request fails and its connection is closed, so a stuck "
+            "generation does not hold the GPU. 0 disables."
+        ),
+    ).tag(config=True)
+
+    secret_env_vars = List(
+        Unicode(),
+        default_value=["OPENAI_API_KEY"],
+        help=(
+            "Environment variables removed from the Jupyter server's environment once this "
+            "extension has read them, so kernels and terminals started afterwards, which inherit "
+            "that environment, cannot print them. Setting it replaces the default; "
+            "c.AgentTeam.secret_env_vars.append('NAME') keeps OPENAI_API_KEY hidden too."
+        ),
+    ).tag(config=True)
+
+    def hide_secrets_from_kernels(self) -> list[str]:
+        """Remove ``secret_env_vars`` from ``os.environ``; return the names that were set.
+
+        The env-reading defaults are resolved first: traitlets computes a default on first
+        access, and after the removal there would be nothing left to read.
+        """
+        for name in ("base_url", "api_key", "model"):
+            getattr(self, name)
+        return [name for name in self.secret_env_vars if os.environ.pop(name, None) is not None]
 
     @default("base_url")
     def _default_base_url(self) -> str:

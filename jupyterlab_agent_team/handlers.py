@@ -7,19 +7,22 @@ turn failures into OpenAI-shaped errors whose message tells the user what to fix
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import ssl
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.httpclient import HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.httputil import HTTPHeaders, HTTPInputError, parse_response_start_line
-from tornado.iostream import StreamClosedError
-from tornado.simple_httpclient import HTTPStreamClosedError
+from tornado.iostream import IOStream, StreamClosedError
+from tornado.simple_httpclient import HTTPStreamClosedError, SimpleAsyncHTTPClient
+from tornado.tcpclient import TCPClient
 
 from .config import AgentTeam
 
@@ -33,6 +36,10 @@ SETTINGS_KEY = "agent_team_config"
 MAX_UPSTREAM_MESSAGE = 500
 # Connecting should fail fast even when a whole generation may take minutes.
 MAX_CONNECT_TIMEOUT = 30.0
+# How often a request in flight checks that the browser is still there and the model server
+# still talking: the checks, not tornado's client, are what stop an abandoned generation.
+WATCH_INTERVAL = 0.5
+MASK = "***"
 
 # Only what the model server needs; Authorization, Cookie and X-XSRFToken are Jupyter's own.
 FORWARDED_HEADERS = ("Content-Type", "Accept", AGENT_HEADER)
@@ -57,6 +64,48 @@ class ClientGone(HTTPInputError):
     """
 
 
+class HangUpTCPClient(TCPClient):
+    """Opens connections as usual but keeps hold of them, so the proxy can hang up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._streams: list[IOStream] = []
+        self._hung_up = False
+
+    async def connect(self, *args: Any, **kwargs: Any) -> IOStream:
+        """Connect, or close at once a connection that was given up on while it opened."""
+        stream = await super().connect(*args, **kwargs)
+        self._streams.append(stream)
+        if self._hung_up:
+            stream.close()
+        return stream
+
+    def hang_up(self) -> None:
+        """Close every connection: the request fails at once and the server sees it go."""
+        self._hung_up = True
+        for stream in self._streams:
+            stream.close()
+
+
+class UpstreamClient(SimpleAsyncHTTPClient):
+    """A client for one proxied request, whose connection ``hang_up`` closes.
+
+    Tornado's ``fetch`` cannot be cancelled: it waits for the next byte or its timeout, which
+    for a silent model server is minutes of GPU time nobody will read. Create it with
+    ``force_instance=True`` and ``close()`` it after the request.
+    """
+
+    def initialize(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Set up the client with a TCP client that remembers its connections."""
+        super().initialize(**kwargs)
+        self.tcp_client = HangUpTCPClient(resolver=self.resolver)
+
+    def hang_up(self) -> None:
+        """Abort the request by closing its connection to the model server."""
+        assert isinstance(self.tcp_client, HangUpTCPClient)
+        self.tcp_client.hang_up()
+
+
 def display_url(url: str) -> str:
     """The URL without credentials or trailing slash, safe for messages and logs."""
     parts = urlsplit(url.strip())
@@ -66,7 +115,45 @@ def display_url(url: str) -> str:
 
 def scrub(text: str, secret: str) -> str:
     """Mask the key wherever upstream text repeats it."""
-    return text.replace(secret, "***") if secret else text
+    return text.replace(secret, MASK) if secret else text
+
+
+def scrub_bytes(data: bytes, secret: str) -> bytes:
+    """``scrub`` for a body that has not been decoded."""
+    return data.replace(secret.encode(), MASK.encode()) if secret else data
+
+
+class StreamScrubber:
+    """Masks the key in a stream even when the model server's chunks split it.
+
+    Only an end that could still grow into the key is held back (at most ``len(key) - 1``
+    bytes), so a complete SSE event, which ends in a blank line, is never delayed.
+    """
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret.encode()
+        self._held = b""
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The part of ``held + chunk`` that is safe to send now, masked."""
+        if not self._secret:
+            return chunk
+        data = (self._held + chunk).replace(self._secret, MASK.encode())
+        keep = self._partial_key_length(data)
+        self._held = data[len(data) - keep :]
+        return data[: len(data) - keep]
+
+    def flush(self) -> bytes:
+        """What was held back, once the stream has ended and the key can no longer complete."""
+        held, self._held = self._held, b""
+        return held
+
+    def _partial_key_length(self, data: bytes) -> int:
+        """Length of the longest end of ``data`` that is a beginning of the key."""
+        for size in range(min(len(self._secret) - 1, len(data)), 0, -1):
+            if data.endswith(self._secret[:size]):
+                return size
+        return 0
 
 
 def validate_base_url(url: str) -> str:
@@ -191,14 +278,20 @@ class ProxyHandler(APIHandler):
     def initialize(self) -> None:
         """Reset per-request relay state."""
         self._client_gone = False
+        self._upstream_silent = False
         self._streaming = False
         self._upstream_status = 0
         self._upstream_headers = HTTPHeaders()
         self._buffer = bytearray()
+        self._scrubber = StreamScrubber(self.agent_config.api_key)
+        self._upstream: UpstreamClient | None = None
+        self._last_heard = time.monotonic()
 
     def on_connection_close(self) -> None:
-        """Remember that the browser left, so the upstream generation is aborted."""
+        """The browser left: hang up on the model server so it stops generating."""
         self._client_gone = True
+        if self._upstream is not None:
+            self._upstream.hang_up()
         super().on_connection_close()
 
     @property
@@ -228,13 +321,28 @@ class ProxyHandler(APIHandler):
             header_callback=self._on_upstream_header,
             streaming_callback=self._on_upstream_chunk,
         )
+        self._upstream = UpstreamClient(force_instance=True)
+        self._last_heard = time.monotonic()
+        watch = asyncio.ensure_future(self._watch_upstream(self._upstream, display_url(url)))
+        outcome: HTTPResponse | Exception
         try:
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+            outcome = await self._upstream.fetch(request, raise_error=False)
         except Exception as error:
-            if self._client_gone:
-                self.log.info("agent-team: browser left; aborted %s %s", method, display_url(url))
-                return
-            status, reason = network_failure(error, config.request_timeout, connect_timeout)
+            outcome = error
+        finally:
+            watch.cancel()
+            self._upstream.close()
+        # After a hang-up the fetch may fail or, for a body that ends when the connection
+        # closes, look complete; either way the reason is ours.
+        if self._client_gone:
+            self.log.info("agent-team: browser left; aborted %s %s", method, display_url(url))
+            return
+        if self._upstream_silent:
+            idle = config.stream_idle_timeout
+            self._send_error(504, f"the model server at {shown} sent nothing for {idle:g} s")
+            return
+        if isinstance(outcome, Exception):
+            status, reason = network_failure(outcome, config.request_timeout, connect_timeout)
             self.log.warning("agent-team: %s %s failed: %s", method, display_url(url), reason)
             if self._streaming:
                 self._send_error(
@@ -243,8 +351,46 @@ class ProxyHandler(APIHandler):
             else:
                 self._send_error(status, unreachable_message(shown, reason))
             return
-        self.log.debug("agent-team: %s %s -> %s", method, display_url(url), response.code)
-        self._relay(response, shown)
+        self.log.debug("agent-team: %s %s -> %s", method, display_url(url), outcome.code)
+        self._relay(outcome, shown)
+
+    async def _watch_upstream(self, upstream: UpstreamClient, shown_url: str) -> None:
+        """Hang up when the browser has left or the model server has gone quiet.
+
+        Tornado usually reports a departed browser through ``on_connection_close``; this also
+        catches a close it has not read yet.
+        """
+        idle_timeout = self.agent_config.stream_idle_timeout
+        interval = min(WATCH_INTERVAL, idle_timeout / 4) if idle_timeout > 0 else WATCH_INTERVAL
+        while True:
+            await asyncio.sleep(interval)
+            if self._browser_left():
+                self._client_gone = True
+                upstream.hang_up()
+                return
+            if idle_timeout > 0 and time.monotonic() - self._last_heard >= idle_timeout:
+                self.log.warning(
+                    "agent-team: %s sent nothing for %g s; hanging up", shown_url, idle_timeout
+                )
+                self._upstream_silent = True
+                upstream.hang_up()
+                return
+
+    def _browser_left(self) -> bool:
+        stream = getattr(self.request.connection, "stream", None)
+        if not isinstance(stream, IOStream):
+            return self._client_gone
+        if stream.closed():
+            return True
+        if isinstance(stream.socket, ssl.SSLSocket):
+            return False  # TLS sockets cannot be peeked; tornado's own close detection applies
+        try:
+            # A peek consumes nothing; end-of-file means the browser closed its side.
+            return stream.socket.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
 
     def _upstream_base(self) -> str:
         """The browser's base URL setting wins over the server's, once validated."""
@@ -278,6 +424,7 @@ class ProxyHandler(APIHandler):
         return body
 
     def _on_upstream_header(self, line: str) -> None:
+        self._last_heard = time.monotonic()
         if line.startswith("HTTP/"):
             # A new response head (after a 1xx, say) replaces the previous one.
             self._upstream_status = parse_response_start_line(line.strip()).code
@@ -301,23 +448,28 @@ class ProxyHandler(APIHandler):
         self.flush()
 
     def _on_upstream_chunk(self, chunk: bytes) -> None:
+        self._last_heard = time.monotonic()
         if self._client_gone:
             raise ClientGone("the browser closed the connection")
         if self._streaming:
-            self.write(chunk)
-            self.flush()
+            safe = self._scrubber.feed(chunk)
+            if safe:
+                self.write(safe)
+                self.flush()
         else:
             self._buffer.extend(chunk)
 
     def _relay(self, response: HTTPResponse, shown: str) -> None:
         if self._streaming:
+            self.write(self._scrubber.flush())
             self.finish(set_content_type=self._upstream_headers["Content-Type"])
             return
         status = response.code
         if 200 <= status < 300:
             self.set_status(status)
             content_type = response.headers.get("Content-Type", "application/json")
-            self.finish(bytes(self._buffer), set_content_type=content_type)
+            body = scrub_bytes(bytes(self._buffer), self.agent_config.api_key)
+            self.finish(body, set_content_type=content_type)
             return
         if 300 <= status < 400:
             # Relaying a redirect would send the browser straight to the model server.
@@ -335,6 +487,7 @@ class ProxyHandler(APIHandler):
         message = scrub(message, self.agent_config.api_key)
         if self._streaming:
             # Headers are gone already; an SSE error event makes the SDK's stream throw.
+            self.write(self._scrubber.flush())
             self.write(f"data: {error_body(message)}\n\n")
             self.finish(set_content_type=self._upstream_headers["Content-Type"])
             return
@@ -367,6 +520,12 @@ class ChatCompletionsHandler(ProxyHandler):
 def setup_handlers(server_app: ServerApp) -> None:
     """Register the routes under the server's base URL."""
     config = AgentTeam(parent=server_app)
+    hidden = config.hide_secrets_from_kernels()
+    if hidden:
+        server_app.log.info(
+            "agent-team: moved %s out of the environment that kernels and terminals inherit",
+            ", ".join(hidden),
+        )
     web_app = server_app.web_app
     web_app.settings[SETTINGS_KEY] = config
     base = url_path_join(web_app.settings["base_url"], "agent-team")

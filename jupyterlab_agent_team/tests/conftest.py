@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +19,15 @@ import pytest
 from .upstream import ScriptedUpstream
 
 SECRET = "sk-test-SECRET"
+# Another secret in the server's environment, named in c.AgentTeam.secret_env_vars.
+OTHER_SECRET_VAR = "AGENT_TEAM_TEST_OTHER_SECRET"
+OTHER_SECRET = "other-SECRET-value"
 DEFAULT_MODEL = "default-model"
 BASE_PATH = "/jp/"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
+# The impatient server's c.AgentTeam.stream_idle_timeout; the main one keeps the default.
+IMPATIENT_IDLE_TIMEOUT = 0.5
 
 
 @dataclass
@@ -49,15 +55,19 @@ class JupyterServer:
     token: str
     log_path: Path
 
-    def open(
+    def send(
         self,
         method: str,
         route: str,
         body: dict | None = None,
         headers: dict[str, str] | None = None,
         token: bool = True,
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-        """Send a request to ``<base_url><route>``; the caller reads and closes."""
+        connection: http.client.HTTPConnection | None = None,
+    ) -> http.client.HTTPConnection:
+        """Send a request to ``<base_url><route>`` without waiting for the answer.
+
+        Pass the ``connection`` of an answered request to send over it again (keep-alive).
+        """
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"token {self.token}"
@@ -65,8 +75,16 @@ class JupyterServer:
         if body is not None:
             payload = json.dumps(body).encode()
             sent.setdefault("Content-Type", "application/json")
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        if connection is None:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
         connection.request(method, BASE_PATH + route, body=payload, headers=sent)
+        return connection
+
+    def open(
+        self, method: str, route: str, **kwargs: object
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Send a request and wait for the answer's head; the caller reads and closes."""
+        connection = self.send(method, route, **kwargs)  # type: ignore[arg-type]
         return connection, connection.getresponse()
 
     def request(self, method: str, route: str, **kwargs: object) -> Reply:
@@ -106,8 +124,30 @@ def other_upstream() -> Iterator[ScriptedUpstream]:
 def jupyter(
     upstream: ScriptedUpstream, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[JupyterServer]:
+    """The Jupyter server most tests share, with the extension's default timeouts."""
+    with _running_jupyter(upstream, tmp_path_factory, "jupyter", []) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def impatient_jupyter(
+    upstream: ScriptedUpstream, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JupyterServer]:
+    """A Jupyter server that gives up on a silent model server after a moment."""
+    idle = f"--AgentTeam.stream_idle_timeout={IMPATIENT_IDLE_TIMEOUT}"
+    with _running_jupyter(upstream, tmp_path_factory, "impatient", [idle]) as server:
+        yield server
+
+
+@contextmanager
+def _running_jupyter(
+    upstream: ScriptedUpstream,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    extra_args: list[str],
+) -> Iterator[JupyterServer]:
     """Start ``jupyter server`` with only this extension, and wait until its route answers."""
-    work = tmp_path_factory.mktemp("jupyter")
+    work = tmp_path_factory.mktemp(name)
     root = work / "root"
     root.mkdir()
     log_path = work / "server.log"
@@ -116,6 +156,7 @@ def jupyter(
         **os.environ,
         "OPENAI_BASE_URL": upstream.base_url,
         "OPENAI_API_KEY": SECRET,
+        OTHER_SECRET_VAR: OTHER_SECRET,
         "AGENT_TEAM_MODEL": DEFAULT_MODEL,
         # Only the config given on the command line: fast, and no user settings leak in.
         "JUPYTER_NO_CONFIG": "1",
@@ -139,6 +180,9 @@ def jupyter(
         "--ServerApp.jpserver_extensions={'jupyterlab_agent_team': True}",
         # Debug level, so the leak check also covers the most talkative logs.
         "--ServerApp.log_level=DEBUG",
+        "--AgentTeam.secret_env_vars=OPENAI_API_KEY",
+        f"--AgentTeam.secret_env_vars={OTHER_SECRET_VAR}",
+        *extra_args,
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

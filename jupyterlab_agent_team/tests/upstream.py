@@ -6,6 +6,7 @@ The chat request's ``model`` picks the script, so each test asks for the behavio
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ SLOW_STREAM_EVENTS = 3
 SLOW_STREAM_GAP = 0.3
 LONG_STREAM_EVENTS = 30
 LONG_STREAM_GAP = 0.05
+# Long enough for the proxy to read each part of a split key as its own chunk.
+SPLIT_GAP = 0.01
+# A held request gives up after this, so a failing test cannot leave threads behind for long.
+HOLD_LIMIT = 20.0
 
 
 @dataclass
@@ -30,6 +35,10 @@ class Received:
     def agent(self) -> str:
         return self.headers.get("x-agent-team-agent", "")
 
+    @property
+    def auth(self) -> str:
+        return self.headers.get("authorization", "")
+
     def json(self) -> dict:
         return json.loads(self.body)
 
@@ -42,13 +51,31 @@ class StreamLog:
     broken: bool = False
 
 
+@dataclass
+class HoldLog:
+    """A request the model server answered with silence: when it came, when the proxy hung up."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    closed: threading.Event = field(default_factory=threading.Event)
+    closed_at: float = 0.0
+
+
 def _chunk(index: int) -> bytes:
+    return _content_event(f"part{index} ")
+
+
+def _content_event(content: str) -> bytes:
     data = {
         "id": "chatcmpl-scripted",
         "object": "chat.completion.chunk",
-        "choices": [{"index": 0, "delta": {"content": f"part{index} "}, "finish_reason": None}],
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}],
     }
     return f"data: {json.dumps(data)}\n\n".encode()
+
+
+def echo_text(auth: str) -> str:
+    """What the key-echoing scripts say back."""
+    return f"you sent {auth}!"
 
 
 class ScriptedUpstream:
@@ -58,6 +85,7 @@ class ScriptedUpstream:
         self.name = name
         self.requests: list[Received] = []
         self.streams: dict[str, StreamLog] = {}
+        self.holds: dict[str, HoldLog] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -80,6 +108,11 @@ class ScriptedUpstream:
         with self._lock:
             return [r for r in self.requests if r.agent == agent]
 
+    def hold_log(self, agent: str) -> HoldLog:
+        """The log of the silent request tagged ``agent``; a test may take it before sending."""
+        with self._lock:
+            return self.holds.setdefault(agent, HoldLog())
+
     def _record(self, received: Received) -> None:
         with self._lock:
             self.requests.append(received)
@@ -90,6 +123,8 @@ class ScriptedUpstream:
         class Handler(BaseHTTPRequestHandler):
             # HTTP/1.0: a streamed body simply ends when the connection closes.
             protocol_version = "HTTP/1.0"
+            # Each write leaves at once, so a split key really arrives in two chunks.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -137,6 +172,21 @@ class ScriptedUpstream:
                     self._stream(received.agent, SLOW_STREAM_EVENTS, SLOW_STREAM_GAP)
                 elif model == "stream-long":
                     self._stream(received.agent, LONG_STREAM_EVENTS, LONG_STREAM_GAP)
+                elif model == "silent":
+                    self._hold(received.agent)
+                elif model == "stall":
+                    # Headers and one event, then nothing: a generation that got stuck.
+                    self._start_event_stream()
+                    self.wfile.write(_chunk(0))
+                    self.wfile.flush()
+                    self._hold(received.agent)
+                elif model == "echo-key":
+                    message = {"role": "assistant", "content": echo_text(received.auth)}
+                    self._json(
+                        200, {"object": "chat.completion", "choices": [{"message": message}]}
+                    )
+                elif model == "echo-key-stream":
+                    self._echo_split_key(received.auth)
                 else:
                     message = {"role": "assistant", "content": f"{upstream.name} got model={model}"}
                     self._json(
@@ -149,11 +199,45 @@ class ScriptedUpstream:
                         },
                     )
 
-            def _stream(self, agent: str, events: int, gap: float) -> None:
-                log = upstream.streams.setdefault(agent, StreamLog())
+            def _start_event_stream(self) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
+                self.wfile.flush()
+
+            def _hold(self, agent: str) -> None:
+                """Send nothing more, and note when the proxy closes the connection."""
+                log = upstream.hold_log(agent)
+                log.arrived.set()
+                self.connection.settimeout(HOLD_LIMIT)
+                try:
+                    while self.connection.recv(4096):
+                        pass
+                except socket.timeout:
+                    return
+                except OSError:
+                    pass  # reset by the proxy: closed as well
+                log.closed_at = time.monotonic()
+                log.closed.set()
+
+            def _echo_split_key(self, auth: str) -> None:
+                """One event per split point of the key, each sent as two chunks split there."""
+                key = auth.partition(" ")[2]
+                self._start_event_stream()
+                for split in range(len(key) + 1):
+                    event = _content_event(echo_text(auth))
+                    cut = event.index(key.encode()) + split
+                    for part in (event[:cut], event[cut:]):
+                        self.wfile.write(part)
+                        self.wfile.flush()
+                        time.sleep(SPLIT_GAP)
+                # The stream ends on a beginning of the key that never completes.
+                self.wfile.write(b"data: [DONE]\n\n: " + key[:-1].encode())
+                self.wfile.flush()
+
+            def _stream(self, agent: str, events: int, gap: float) -> None:
+                log = upstream.streams.setdefault(agent, StreamLog())
+                self._start_event_stream()
                 try:
                     for index in range(events):
                         if index:
