@@ -201,7 +201,7 @@ export class NotebookWorkspace implements INotebookWorkspace {
 
   async interrupt(cellId: string): Promise<void> {
     const execution = this._executing;
-    if (!execution || execution.cellId !== cellId) {
+    if (!execution || execution.cellId !== cellId || execution.interruptAsked) {
       return;
     }
     execution.interruptAsked = true;

