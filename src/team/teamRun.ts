@@ -478,7 +478,7 @@ export class TeamRun {
       aborted: null,
       images: []
     };
-    const report = (cell: TeamRun.ITeamCell, entry: TeamRun.ICellReport) => {
+    const report = (entry: TeamRun.ICellReport) => {
       reports.push(entry);
       this._changed.emit({ type: 'message-updated', message });
     };
@@ -489,7 +489,7 @@ export class TeamRun {
         const number = i + 1;
         const base = { cellId: cell.id, number, executionCount: null };
         if (!this._workspace.hasCell(cell.id)) {
-          report(cell, { ...base, status: 'removed', output: '' });
+          report({ ...base, status: 'removed', output: '' });
           continue;
         }
         this._setActivity({
@@ -510,7 +510,7 @@ export class TeamRun {
             : ended === 'stopped'
               ? 'interrupted'
               : execution.status;
-        report(cell, {
+        report({
           ...base,
           executionCount: execution.executionCount,
           status,

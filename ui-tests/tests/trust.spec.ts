@@ -379,7 +379,8 @@ test('a team cell printing 10 MB leaves JupyterLab responsive; the sidebar and t
     replies: {
       coder: [
         coderReply('Printing a lot.', [
-          "print('head-marker ' + 'x' * 10_000_000 + ' tail-marker')"
+          "print('x' * 10_000_000)",
+          "print('head-marker ' + 'y' * 300_000 + ' tail-marker')"
         ])
       ],
       critic: [criticReply(NINES, ['None.'])]
@@ -392,19 +393,21 @@ test('a team cell printing 10 MB leaves JupyterLab responsive; the sidebar and t
   });
   // The page still answers at once.
   const before = Date.now();
-  await page.evaluate(() => document.title);
   await page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`).fill('still here');
   console.log(`10 MB output: page answered in ${Date.now() - before} ms`);
+  // The reports are folded (the cells ran fine); what they hold when opened:
   const shown = await page
     .locator(`${SIDEBAR} .jp-AgentTeam-CellOutput`)
-    .first()
-    .innerText();
-  expect(shown.length).toBeLessThan(2500);
-  expect(shown).toContain('head-marker');
-  expect(shown).toContain('tail-marker');
+    .allTextContents();
+  expect(shown).toHaveLength(2);
+  // 10 MB at once is held back by the Jupyter server's IOPub rate limit.
+  expect(shown[0]).toContain('IOPub data rate exceeded');
+  expect(shown[1].length).toBeLessThan(2500);
+  expect(shown[1]).toContain('head-marker');
+  expect(shown[1]).toContain('tail-marker');
   const critic = JSON.stringify((await modelCalls(request))[1].body);
   expect(critic.length).toBeLessThan(20000);
   expect(critic).toContain('head-marker');
   expect(critic).toContain('tail-marker');
-  expect(critic).toMatch(/characters? (cut|omitted)/);
+  expect(critic).toMatch(/characters cut/);
 });
