@@ -8,6 +8,8 @@ from traitlets import Float, List, Unicode, default
 from traitlets.config import Configurable
 
 DEFAULT_BASE_URL = "http://localhost:1234/v1"
+# The key this extension reads from the environment is never left for kernels to inherit.
+ALWAYS_HIDDEN = "OPENAI_API_KEY"
 
 
 class AgentTeam(Configurable):
@@ -53,24 +55,24 @@ class AgentTeam(Configurable):
 
     secret_env_vars = List(
         Unicode(),
-        default_value=["OPENAI_API_KEY"],
+        default_value=[],
         help=(
-            "Environment variables removed from the Jupyter server's environment once this "
-            "extension has read them, so kernels and terminals started afterwards, which inherit "
-            "that environment, cannot print them. Setting it replaces the default; "
-            "c.AgentTeam.secret_env_vars.append('NAME') keeps OPENAI_API_KEY hidden too."
+            "More environment variables to remove from the Jupyter server's environment, "
+            "besides OPENAI_API_KEY (always removed once read), so kernels and terminals "
+            "started afterwards, which inherit that environment, cannot print them."
         ),
     ).tag(config=True)
 
     def hide_secrets_from_kernels(self) -> list[str]:
-        """Remove ``secret_env_vars`` from ``os.environ``; return the names that were set.
+        """Remove OPENAI_API_KEY and ``secret_env_vars`` from ``os.environ``; return those set.
 
         The env-reading defaults are resolved first: traitlets computes a default on first
         access, and after the removal there would be nothing left to read.
         """
         for name in ("base_url", "api_key", "model"):
             getattr(self, name)
-        return [name for name in self.secret_env_vars if os.environ.pop(name, None) is not None]
+        names = dict.fromkeys([ALWAYS_HIDDEN, *self.secret_env_vars])
+        return [name for name in names if os.environ.pop(name, None) is not None]
 
     @default("base_url")
     def _default_base_url(self) -> str:

@@ -351,6 +351,32 @@ describe('TeamRun and cells the user deleted', () => {
   });
 });
 
+describe('TeamRun and a team cell deleted while it runs', () => {
+  it('reports it, runs the rest, and the Critic no longer sees it', async () => {
+    const model = new ScriptedModel({
+      coder: [python('import time\ntime.sleep(4)') + python(PLOT)],
+      critic: [critique([9, 9, 9, 9, 9, 9])]
+    });
+    const workspace: FakeWorkspace = new FakeWorkspace(source => {
+      if (source.includes('sleep')) {
+        workspace.cells = workspace.cells.filter(c => c.source !== source);
+        return { status: 'removed', outputs: [], executionCount: null };
+      }
+      return ok('plotted\n');
+    });
+    const run = new TeamRun({ task: TASK, model, workspace, config: config() });
+    const summary = await run.start();
+    expect(summary.reason).toBe('threshold');
+    const report = run.messages.find(m => m.kind === 'execution')!;
+    expect(report.cells?.map(c => c.status)).toEqual(['removed', 'ok']);
+    expect(workspace.executed).toEqual(['import time\ntime.sleep(4)', PLOT]);
+    const criticPrompt = text(model.calls('critic')[0].messages[1]);
+    expect(criticPrompt).not.toContain('time.sleep(4)');
+    expect(criticPrompt).toContain(PLOT);
+    expect(run.messages.filter(m => m.kind === 'notice')).toHaveLength(1);
+  });
+});
+
 describe('TeamRun prompts', () => {
   it('frames kernel output as data inside a per-run nonce, and the system message says so', async () => {
     const injected =

@@ -14,3 +14,28 @@ configure_jupyter_server(c)
 # CI runs as root; the server refuses to start as root unless told otherwise.
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     c.ServerApp.allow_root = True
+
+# A kernel that calls itself R (it runs ipykernel underneath), so a test can
+# check that the team refuses a non-Python kernel before any model call.
+import json  # noqa: E402
+import sys  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import atexit  # noqa: E402
+
+_kernels_home = tempfile.mkdtemp(prefix="agent-team-kernels-")
+_spec_dir = os.path.join(_kernels_home, "kernels", "fake-r")
+os.makedirs(_spec_dir)
+with open(os.path.join(_spec_dir, "kernel.json"), "w") as spec:
+    json.dump(
+        {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "R (test stand-in)",
+            "language": "R",
+        },
+        spec,
+    )
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(None, [_kernels_home, os.environ.get("JUPYTER_PATH")])
+)
+atexit.register(shutil.rmtree, _kernels_home, True)

@@ -180,7 +180,7 @@ def _running_jupyter(
         "--ServerApp.jpserver_extensions={'jupyterlab_agent_team': True}",
         # Debug level, so the leak check also covers the most talkative logs.
         "--ServerApp.log_level=DEBUG",
-        "--AgentTeam.secret_env_vars=OPENAI_API_KEY",
+        # OPENAI_API_KEY is hidden whatever this lists.
         f"--AgentTeam.secret_env_vars={OTHER_SECRET_VAR}",
         *extra_args,
     ]

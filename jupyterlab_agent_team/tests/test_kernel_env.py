@@ -127,7 +127,7 @@ def test_hiding_reads_the_key_first_and_removes_only_the_named_variables(
     monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu-box:8000/v1")
     monkeypatch.setenv("SOME_TOKEN", "t")
     monkeypatch.delenv("NOT_SET_AT_ALL", raising=False)
-    config = AgentTeam(secret_env_vars=["OPENAI_API_KEY", "OPENAI_BASE_URL", "NOT_SET_AT_ALL"])
+    config = AgentTeam(secret_env_vars=["OPENAI_BASE_URL", "NOT_SET_AT_ALL"])
 
     assert config.hide_secrets_from_kernels() == ["OPENAI_API_KEY", "OPENAI_BASE_URL"]
     assert config.api_key == "sk-from-env"
@@ -138,8 +138,10 @@ def test_hiding_reads_the_key_first_and_removes_only_the_named_variables(
 
 def test_by_default_only_openai_api_key_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu-box:8000/v1")
     config = AgentTeam()
 
-    assert config.secret_env_vars == ["OPENAI_API_KEY"]
+    assert config.secret_env_vars == []
     assert config.hide_secrets_from_kernels() == ["OPENAI_API_KEY"]
+    assert os.environ["OPENAI_BASE_URL"] == "http://gpu-box:8000/v1"
     assert config.api_key == "sk-from-env"

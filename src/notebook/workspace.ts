@@ -91,9 +91,15 @@ export class NotebookWorkspace implements INotebookWorkspace {
         status
       );
     }
-    const info = await Promise.race([kernel.info, Private.delay(10000)]);
-    const language = info?.language_info.name ?? '';
-    if (language && language.toLowerCase() !== 'python') {
+    // The kernelspec says what the user chose; the kernel's own info backs it up.
+    const [spec, info] = await Promise.all([
+      Promise.race([kernel.spec, Private.delay(10000)]),
+      Promise.race([kernel.info, Private.delay(10000)])
+    ]);
+    const language = [spec?.language, info?.language_info.name].find(
+      name => !!name && name.toLowerCase() !== 'python'
+    );
+    if (language) {
       return this._trans.__(
         'The kernel of %1 runs %2, but the team writes Python. Choose a Python kernel with Kernel › Change Kernel… and try again.',
         this.path,

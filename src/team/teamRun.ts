@@ -340,6 +340,7 @@ export class TeamRun {
     images: string[]
   ): Promise<TeamRun.ICritiqueResult> {
     this._setActivity({ kind: 'critic-scoring' });
+    this._dropRemovedCells();
     const messages = criticMessages({
       systemMessage: this._config.criticSystemMessage,
       dataNonce: this._nonce,

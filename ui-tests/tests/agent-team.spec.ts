@@ -321,16 +321,30 @@ test('Stop ends the run while the Coder is still writing', async ({
   tmpPath
 }) => {
   await setScenario(request, {
-    replies: { coder: [{ content: 'Loading the data first.', fault: 'hang' }] }
+    replies: {
+      coder: [
+        { content: 'Loading the data first, then plotting.', fault: 'stall' }
+      ]
+    }
   });
   await openNotebook(page, tmpPath);
   await ask(page, TASK);
   const status = page.locator(`${SIDEBAR} .jp-AgentTeam-Status`);
   await expect(status).toHaveText('Coder writing…');
+  const coder = page.locator(
+    `${SIDEBAR} .jp-AgentTeam-Message[data-agent="coder"]`
+  );
+  await expect(coder).toContainText('Loading the data fir');
   await page.locator(`${SIDEBAR} .jp-AgentTeam-StopButton`).click();
   const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
   await expect(summary).toHaveAttribute('data-reason', 'stopped');
   await expect(summary).toContainText('stopped by you');
+  // What streamed stays, marked as stopped.
+  await expect(coder).toHaveClass(/jp-mod-stopped/);
+  await expect(coder.locator('.jp-AgentTeam-MessageStopped')).toHaveText(
+    'stopped'
+  );
+  await expect(coder).toContainText('Loading the data fir');
   await expect(status).toHaveText('Ready');
   await expect(
     page.locator(`${SIDEBAR} .jp-AgentTeam-SendButton`)

@@ -53,10 +53,13 @@ export async function modelCalls(
 export async function openNotebook(
   page: IJupyterLabPageFixture,
   tmpPath: string,
-  options: { widen?: boolean } = {}
+  options: { widen?: boolean; kernel?: string } = {}
 ) {
   await page.contents.uploadFile(CARS_CSV, `${tmpPath}/cars.csv`);
-  await page.notebook.createNew('analysis.ipynb');
+  await page.notebook.createNew(
+    'analysis.ipynb',
+    options.kernel ? { kernel: options.kernel } : undefined
+  );
   await page.notebook.setCell(0, 'code', USER_CELL);
   await page.notebook.run();
   await page.sidebar.openTab('agent-team-sidebar');
