@@ -326,6 +326,9 @@ export class NotebookWorkspace implements INotebookWorkspace {
     session: ISessionContext,
     status: Kernel.Status
   ): void {
+    if (this._closing(session)) {
+      return;
+    }
     if (status === 'restarting' || status === 'autorestarting') {
       this._fault(
         'kernel',
@@ -337,7 +340,7 @@ export class NotebookWorkspace implements INotebookWorkspace {
     } else if (status === 'dead') {
       // A shutdown reports "dead" before the kernel is gone; wait to tell which.
       setTimeout(() => {
-        if (session.session?.kernel) {
+        if (!this._closing(session) && session.session?.kernel) {
           this._fault(
             'kernel',
             this._trans.__(
@@ -351,9 +354,12 @@ export class NotebookWorkspace implements INotebookWorkspace {
   }
 
   private _onKernelChanged(
-    _: ISessionContext,
+    session: ISessionContext,
     change: { newValue: Kernel.IKernelConnection | null }
   ): void {
+    if (this._closing(session)) {
+      return;
+    }
     this._fault(
       'kernel',
       change.newValue
@@ -366,6 +372,11 @@ export class NotebookWorkspace implements INotebookWorkspace {
             this.path
           )
     );
+  }
+
+  /** Closing the notebook lets go of its kernel: that is the notebook's fault to report, not the kernel's. */
+  private _closing(session: ISessionContext): boolean {
+    return this._panel.isDisposed || session.isDisposed;
   }
 
   private _onPanelDisposed(): void {

@@ -34,7 +34,10 @@ const NINES: [number, number, number, number, number, number] = [
 test.use({ kernels: null });
 test.afterEach(async ({ page }) => {
   await page.evaluate(() =>
-    window.jupyterapp.serviceManager.sessions.shutdownAll()
+    Promise.race([
+      window.jupyterapp.serviceManager.sessions.shutdownAll(),
+      new Promise(resolve => setTimeout(resolve, 10000))
+    ])
   );
 });
 
@@ -64,8 +67,17 @@ test('the team waits for the user’s running cell, and Stop withdraws its cell 
   });
   await openNotebook(page, tmpPath);
   // The user starts a slow cell of their own, and asks the team meanwhile.
-  await page.notebook.setCell(0, 'code', 'import time\ntime.sleep(6)');
-  await page.notebook.runCell(0, false);
+  await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        activeCell: { model: { sharedModel: { setSource(s: string): void } } };
+      };
+    };
+    panel.content.activeCell.model.sharedModel.setSource(
+      'import time\ntime.sleep(6)'
+    );
+    void window.jupyterapp.commands.execute('notebook:run-cell');
+  });
   await expect.poll(() => kernelStatus(page)).toBe('busy');
   await ask(page, 'print something');
   const status = page.locator(`${SIDEBAR} .jp-AgentTeam-Status`);
@@ -110,7 +122,8 @@ test('closing the run’s notebook ends the run, saying so, and interrupts its r
     };
     return panel.sessionContext.session.kernel.id;
   });
-  await page.notebook.close(true);
+  // As a user does: the tab's close icon, then Save in the prompt.
+  await page.notebook.close(false);
   await expect(summaries(page)).toHaveAttribute('data-reason', 'notebook');
   await expect(summaries(page)).toContainText('was closed, so the run ended');
   await expect(summaries(page)).not.toContainText('stopped by you');
@@ -213,10 +226,17 @@ test.describe('with automatic revisions off', () => {
   });
 });
 
-test.describe('with automatic revisions', () => {
+test.describe('with document-wide undo and automatic revisions', () => {
+  // JupyterLab's default Ctrl+Z undoes the active cell's own edits; with
+  // document-wide undo it undoes notebook changes, where a round is one step.
   test.use({
     mockSettings: {
       ...galata.DEFAULT_SETTINGS,
+      '@jupyterlab/notebook-extension:tracker': {
+        ...(galata.DEFAULT_SETTINGS['@jupyterlab/notebook-extension:tracker'] ??
+          {}),
+        documentWideUndoRedo: true
+      },
       'jupyterlab-agent-team:plugin': { autoRevisions: 1 }
     }
   });
@@ -247,11 +267,29 @@ test.describe('with automatic revisions', () => {
       USER_CELL,
       "print('a and b')"
     ]);
-    await page.notebook.selectCells(0);
-    await page.keyboard.press('Escape');
+    // Focus the notebook in command mode, where Ctrl+Z is the notebook's undo.
+    await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        id: string;
+        content: { mode: string; activeCellIndex: number; node: HTMLElement };
+      };
+      window.jupyterapp.shell.activateById(panel.id);
+      panel.content.activeCellIndex = 0;
+      panel.content.mode = 'command';
+      panel.content.node.focus();
+    });
     await page.keyboard.press('Control+z');
     await expect
-      .poll(async () => (await notebookCells(page)).map(cell => cell.source))
+      .poll(async () => (await notebookCells(page)).map(cell => cell.source), {
+        timeout: 10000
+      })
       .toEqual([USER_CELL, "print('a')", "print('b')"]);
+    // Ctrl+Y brings the round back.
+    await page.keyboard.press('Control+y');
+    await expect
+      .poll(async () => (await notebookCells(page)).map(cell => cell.source), {
+        timeout: 10000
+      })
+      .toEqual([USER_CELL, "print('a and b')"]);
   });
 });

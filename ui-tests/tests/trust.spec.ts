@@ -32,7 +32,10 @@ const NINES: [number, number, number, number, number, number] = [
 test.use({ kernels: null });
 test.afterEach(async ({ page }) => {
   await page.evaluate(() =>
-    window.jupyterapp.serviceManager.sessions.shutdownAll()
+    Promise.race([
+      window.jupyterapp.serviceManager.sessions.shutdownAll(),
+      new Promise(resolve => setTimeout(resolve, 10000))
+    ])
   );
 });
 
