@@ -16,6 +16,7 @@ import {
   proxyBaseUrl
 } from './llm/jupyterServer';
 import { OpenAIChatModel } from './llm/openai';
+import { readRunRecords, writeRunRecords } from './notebook/runStore';
 import { NotebookWorkspace } from './notebook/workspace';
 import { AgentTeamSettings } from './settings';
 import { TeamRun } from './team/teamRun';
@@ -29,6 +30,11 @@ export class AgentTeamModel {
     this._sessionDialogs = options.sessionDialogs;
     this._trans = options.translator.load('jupyterlab_agent_team');
     this._settings.changed.connect(this._onSettingsChanged, this);
+    // A notebook brings back the runs it keeps, when it opens.
+    this._tracker.widgetAdded.connect(
+      (_, panel) => void this._restoreRuns(panel)
+    );
+    this._tracker.forEach(panel => void this._restoreRuns(panel));
   }
 
   /** Every run of this session, oldest first. */
@@ -131,6 +137,7 @@ export class AgentTeamModel {
     });
     this._watch(run, panel);
     this._runs.push(run);
+    this._save(panel);
     this._notice = null;
     this._emit();
     return run.start();
@@ -190,9 +197,51 @@ export class AgentTeamModel {
     });
   }
 
+  /** The runs a notebook keeps, restored as ended runs (rerunnable while their cells exist). */
+  private async _restoreRuns(panel: NotebookPanel): Promise<void> {
+    await panel.context.ready;
+    if (panel.isDisposed) {
+      return;
+    }
+    const known = new Set(this._runs.map(run => run.id));
+    const restored = readRunRecords(panel)
+      .filter(record => !known.has(record.id))
+      .map(record => {
+        const run = TeamRun.fromRecord(record, {
+          model: this._createChatModel(),
+          workspace: this._createWorkspace(panel),
+          config: this._settings.team
+        });
+        this._watch(run, panel);
+        return run;
+      });
+    if (restored.length > 0) {
+      this._runs = [...restored, ...this._runs].sort((a, b) =>
+        a.startedAt.localeCompare(b.startedAt)
+      );
+      this._emit();
+    }
+  }
+
+  /** Keep the notebook's runs in its metadata. */
+  private _save(panel: NotebookPanel): void {
+    const runs = this._runs.filter(run => this._panels.get(run) === panel);
+    writeRunRecords(
+      panel,
+      runs.map(run => run.toRecord())
+    );
+  }
+
   /** Re-render on every run change; a closed notebook or deleted cell can end rerun-ability. */
   private _watch(run: TeamRun, panel: NotebookPanel): void {
+    this._panels.set(run, panel);
     run.changed.connect(this._emit, this);
+    // Each cycle's end is kept in the notebook, so a reload finds it.
+    run.changed.connect((_, change) => {
+      if (change.type === 'phase' && run.phase === 'ended') {
+        this._save(panel);
+      }
+    });
     const cells = panel.content.model?.cells;
     cells?.changed.connect(this._emit, this);
     // Closing the notebook ends the run through its workspace's fault.
@@ -227,6 +276,8 @@ export class AgentTeamModel {
   private _sessionDialogs?: ISessionContextDialogs;
   private _trans: TranslationBundle;
   private _runs: TeamRun[] = [];
+  /** The notebook each run is bound to. */
+  private _panels = new WeakMap<TeamRun, NotebookPanel>();
   private _notice: string | null = null;
   private _serverConfig: IServerModelConfig | null = null;
   private _isDisposed = false;

@@ -75,8 +75,11 @@ describe('TeamRun in ask mode', () => {
     expect(summary.reason).toBe('threshold');
     expect(workspace.executed).toEqual([LOAD, team[1].source]);
     expect(workspace.pending.size).toBe(0);
-    expect(approval.draft?.decision).toBe('run');
-    expect(approval.draft?.edited).toEqual([2]);
+    // Records are immutable: the decision is in the message's newest record.
+    expect(approval.draft?.decision).toBe('pending');
+    const decided = run.transcript.get(approval.id)!;
+    expect(decided.draft?.decision).toBe('run');
+    expect(decided.draft?.edited).toEqual([2]);
     // The Critic sees the edited code.
     expect(text(model.calls('critic')[0].messages[1])).toContain(
       "plt.title('Weight vs horsepower')"

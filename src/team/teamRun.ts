@@ -13,6 +13,7 @@ import { ITeamConfig } from './config';
 import { ICritique, parseCritique, saysTerminate } from './critique';
 import { formatChanges } from './lineDiff';
 import { toModelOutput } from './outputs';
+import { Transcript } from './transcript';
 import {
   coderMessages,
   criticMessages,
@@ -49,12 +50,20 @@ export class TeamRun {
   readonly id: string;
   readonly task: string;
 
+  /** ISO time the run started. */
+  get startedAt(): string {
+    return this._startedAt;
+  }
+
   get notebookPath(): string {
     return this._workspace.path;
   }
 
+  /** The run's messages; each has its own change signal there. */
+  readonly transcript = new Transcript();
+
   get messages(): readonly TeamRun.IMessage[] {
-    return this._messages;
+    return this.transcript.messages;
   }
 
   get phase(): TeamRun.Phase {
@@ -167,12 +176,46 @@ export class TeamRun {
     this._abort?.abort();
   }
 
+  /** What the notebook keeps of this run, to restore it after a reload. */
+  toRecord(): TeamRun.IRecord {
+    return {
+      version: 1,
+      id: this.id,
+      task: this.task,
+      startedAt: this._startedAt,
+      round: this._round,
+      usage: this.usage,
+      latestCritique: this._latestCritique,
+      cells: this._cells.map(cell => ({ ...cell })),
+      messages: this.transcript.toJSON()
+    };
+  }
+
+  /** A run restored from its record: ended, and rerunnable while its cells exist. */
+  static fromRecord(
+    record: TeamRun.IRecord,
+    options: Omit<TeamRun.IOptions, 'task' | 'id'>
+  ): TeamRun {
+    const run = new TeamRun({ ...options, task: record.task, id: record.id });
+    run._startedAt = record.startedAt;
+    run._round = record.round;
+    run._usage = { ...record.usage };
+    run._latestCritique = record.latestCritique;
+    run._cells = record.cells.map(cell => ({ ...cell }));
+    for (const message of record.messages) {
+      run.transcript.add({ ...message, streaming: false });
+    }
+    run._phase = 'ended';
+    return run;
+  }
+
   dispose(): void {
     if (this._isDisposed) {
       return;
     }
     this._isDisposed = true;
     this.stop();
+    this.transcript.dispose();
     Signal.clearData(this);
   }
 
@@ -353,9 +396,10 @@ export class TeamRun {
     const text = await this._modelTurn(message, messages);
     const critique = { ...parseCritique(text), text };
     this._latestCritique = critique;
-    message.critique = critique;
-    message.previousCritique = previous;
-    this._changed.emit({ type: 'message-updated', message });
+    this.transcript.update(message.id, {
+      critique,
+      previousCritique: previous
+    });
     return critique;
   }
 
@@ -365,6 +409,9 @@ export class TeamRun {
     messages: IChatMessage[]
   ): Promise<string> {
     this._usage.modelCalls += 1;
+    const { id } = message;
+    let text = '';
+    let patch: Partial<TeamRun.IMessage> = {};
     try {
       Private.throwIfStopped(this._abort);
       const result = await this._model.complete({
@@ -372,11 +419,11 @@ export class TeamRun {
         messages,
         signal: this._abort?.signal,
         onToken: delta => {
-          message.text += delta;
-          this._changed.emit({ type: 'message-updated', message });
+          text += delta;
+          this.transcript.update(id, { text });
         }
       });
-      message.text = result.text;
+      patch = { text: result.text };
       if (result.usage) {
         this._usage.promptTokens += result.usage.promptTokens;
         this._usage.completionTokens += result.usage.completionTokens;
@@ -384,15 +431,12 @@ export class TeamRun {
       return result.text;
     } catch (error) {
       // A reply cut short by Stop (or a closed notebook) stays, marked as such.
-      if (this._abort?.signal.aborted) {
-        message.stopped = true;
-      } else {
-        message.failed = true;
-      }
+      patch = this._abort?.signal.aborted
+        ? { stopped: true }
+        : { failed: true };
       throw error;
     } finally {
-      message.streaming = false;
-      this._changed.emit({ type: 'message-updated', message });
+      this.transcript.update(id, { ...patch, streaming: false });
     }
   }
 
@@ -438,42 +482,44 @@ export class TeamRun {
 
   /** Ask mode: the draft waits, highlighted, until the user runs or skips it. */
   private async _approve(draft: TeamRun.IDraft): Promise<TeamRun.Decision> {
-    const message = this._post('user_proxy', 'approval', '');
-    message.draft = draft;
+    const message = this._post('user_proxy', 'approval', '', false, { draft });
     const ids = draft.cells.map(cell => cell.cellId);
     this._workspace.markPending(ids, true);
     try {
       const decision = await this._await({ kind: 'approve-draft' });
       if (decision.kind === 'skip') {
-        draft.decision = 'skipped';
-        draft.reason = decision.reason;
-      } else {
-        draft.decision = 'run';
-        // The user's edits run as they are, and the Coder learns of them.
-        for (const cell of this._cells) {
-          const now = this._workspace.readCell(cell.id);
-          const number = this._cells.indexOf(cell) + 1;
-          if (now !== null && now !== cell.source) {
-            draft.edited.push(number);
-            this._coderNotes.push(
-              userEditFeedback(number, formatChanges(cell.source, now))
-            );
-            cell.source = now;
-          }
-        }
+        this.transcript.update(message.id, {
+          draft: { ...draft, decision: 'skipped', reason: decision.reason }
+        });
+        return decision;
       }
+      // The user's edits run as they are, and the Coder learns of them.
+      const edited: number[] = [];
+      this._cells.forEach((cell, i) => {
+        const now = this._workspace.readCell(cell.id);
+        if (now !== null && now !== cell.source) {
+          edited.push(i + 1);
+          this._coderNotes.push(
+            userEditFeedback(i + 1, formatChanges(cell.source, now))
+          );
+          cell.source = now;
+        }
+      });
+      this.transcript.update(message.id, {
+        draft: { ...draft, decision: 'run', edited }
+      });
       return decision;
     } finally {
       this._workspace.markPending(ids, false);
-      this._changed.emit({ type: 'message-updated', message });
     }
   }
 
   /** The User proxy runs the cells in order and stops at the first error. */
   private async _userProxyTurn(): Promise<TeamRun.IExecutionOutcome> {
     const reports: TeamRun.ICellReport[] = [];
-    const message = this._post('user_proxy', 'execution', '', true);
-    message.cells = reports;
+    const message = this._post('user_proxy', 'execution', '', true, {
+      cells: []
+    });
     const outcome: TeamRun.IExecutionOutcome = {
       failed: null,
       aborted: null,
@@ -481,7 +527,7 @@ export class TeamRun {
     };
     const report = (entry: TeamRun.ICellReport) => {
       reports.push(entry);
-      this._changed.emit({ type: 'message-updated', message });
+      this.transcript.update(message.id, { cells: [...reports] });
     };
     try {
       const cells = [...this._cells];
@@ -542,10 +588,11 @@ export class TeamRun {
       for (const cell of cells.slice(reports.length)) {
         cell.output = '(not run: an earlier cell failed)';
       }
-      message.failed = outcome.failed !== null || outcome.aborted !== null;
     } finally {
-      message.streaming = false;
-      this._changed.emit({ type: 'message-updated', message });
+      this.transcript.update(message.id, {
+        streaming: false,
+        failed: outcome.failed !== null || outcome.aborted !== null
+      });
     }
     return outcome;
   }
@@ -616,8 +663,9 @@ export class TeamRun {
       return;
     }
     for (const cell of removed) {
-      const message = this._post('user_proxy', 'notice', '');
-      message.removedCell = this._cells.indexOf(cell) + 1;
+      this._post('user_proxy', 'notice', '', false, {
+        removedCell: this._cells.indexOf(cell) + 1
+      });
     }
     this._cells = this._cells.filter(cell => !removed.includes(cell));
     this._coderNotes.push(removedCellsNote(removed.length));
@@ -665,23 +713,21 @@ export class TeamRun {
     agent: AgentName,
     kind: TeamRun.MessageKind,
     text: string,
-    streaming = false
+    streaming = false,
+    extra: Partial<TeamRun.IMessage> = {}
   ): TeamRun.IMessage {
-    const message: TeamRun.IMessage = {
-      id: UUID.uuid4(),
+    if (kind === 'code' || kind === 'execution' || kind === 'critique') {
+      this._cycleMessages += 1;
+    }
+    return this.transcript.add({
+      ...extra,
       agent,
       kind,
       round: this._round,
       text,
       streaming,
       failed: false
-    };
-    this._messages.push(message);
-    if (kind === 'code' || kind === 'execution' || kind === 'critique') {
-      this._cycleMessages += 1;
-    }
-    this._changed.emit({ type: 'message-added', message });
-    return message;
+    });
   }
 
   private _end(reason: TeamRun.EndReason, detail: string): TeamRun.ISummary {
@@ -696,7 +742,7 @@ export class TeamRun {
       usage: this.usage
     };
     // Kept in the transcript, so a rerun does not hide how the cycle before it ended.
-    this._post('user_proxy', 'summary', '').summary = summary;
+    this._post('user_proxy', 'summary', '', false, { summary });
     this._abort = null;
     this._setActivity({ kind: 'idle' });
     this._setPhase('ended');
@@ -714,9 +760,9 @@ export class TeamRun {
   }
 
   private _model: IChatModel;
+  private _startedAt = new Date().toISOString();
   private _workspace: INotebookWorkspace;
   private _config: ITeamConfig;
-  private _messages: TeamRun.IMessage[] = [];
   private _phase: TeamRun.Phase = 'idle';
   private _activity: TeamRun.IActivity = { kind: 'idle' };
   private _latestCritique: TeamRun.ICritiqueResult | null = null;
@@ -784,50 +830,15 @@ export namespace TeamRun {
     | { kind: 'critic-scoring' }
     | { kind: 'awaiting-feedback' };
 
-  export type MessageKind =
-    | 'task'
-    | 'rerun'
-    | 'feedback'
-    | 'code'
-    | 'approval'
-    | 'execution'
-    | 'notice'
-    | 'critique'
-    | 'summary';
-
-  /** A parsed critique with the Critic's full text. */
-  export interface ICritiqueResult extends ICritique {
-    text: string;
-  }
-
-  /** How a cell's run ended, as the transcript shows it. */
-  export type CellStatus = ICellExecution['status'] | 'timeout' | 'interrupted';
-
-  export interface ICellReport {
-    cellId: string;
-    /** 1-based position in the draft. */
-    number: number;
-    executionCount: number | null;
-    status: CellStatus;
-    /** The output as the models read it. */
-    output: string;
-  }
-
-  /** A draft waiting for the user in ask mode, and what they decided. */
-  export interface IDraft {
-    cells: {
-      cellId: string;
-      number: number;
-      source: string;
-      /** What the cell held before this revision; null for a new cell. */
-      previous: string | null;
-    }[];
-    decision: 'pending' | 'run' | 'skipped';
-    /** Numbers of the cells the user edited before Run. */
-    edited: number[];
-    /** The user's reason for skipping. */
-    reason: string;
-  }
+  export type MessageKind = Transcript.MessageKind;
+  export type ICritiqueResult = Transcript.ICritiqueResult;
+  export type CellStatus = Transcript.CellStatus;
+  export type ICellReport = Transcript.ICellReport;
+  export type IDraft = Transcript.IDraft;
+  export type IMessage = Transcript.IMessage;
+  export type EndReason = Transcript.EndReason;
+  export type IUsage = Transcript.IUsage;
+  export type ISummary = Transcript.ISummary;
 
   export type DecisionKind = 'approve-draft' | 'feedback';
 
@@ -837,63 +848,21 @@ export namespace TeamRun {
     | { kind: 'feedback'; text: string }
     | { kind: 'close' };
 
-  export interface IMessage {
-    readonly id: string;
-    readonly agent: AgentName;
-    readonly kind: MessageKind;
-    /** The Coder draft this message belongs to (0 before the first draft). */
-    readonly round: number;
-    text: string;
-    streaming: boolean;
-    failed: boolean;
-    /** The reply was cut short by Stop or by the notebook closing. */
-    stopped?: boolean;
-    cells?: ICellReport[];
-    draft?: IDraft;
-    /** The 1-based number of the team cell the user deleted (a notice). */
-    removedCell?: number;
-    critique?: ICritiqueResult;
-    previousCritique?: ICritiqueResult | null;
-    summary?: ISummary;
-  }
+  /** What changed besides the messages (those signal through the transcript). */
+  export type IChange = { type: 'activity' } | { type: 'phase' };
 
-  export type IChange =
-    | { type: 'message-added'; message: IMessage }
-    | { type: 'message-updated'; message: IMessage }
-    | { type: 'activity' }
-    | { type: 'phase' };
-
-  export type EndReason =
-    | 'threshold'
-    | 'terminate'
-    | 'max-rounds'
-    | 'revisions-used'
-    | 'fix-attempts'
-    | 'no-code'
-    | 'skipped'
-    | 'stopped'
-    | 'model-error'
-    | 'kernel'
-    | 'notebook'
-    | 'internal';
-
-  export interface IUsage {
-    modelCalls: number;
-    promptTokens: number;
-    completionTokens: number;
-  }
-
-  export interface ISummary {
-    reason: EndReason;
-    /** The model's or kernel's own words, or the user's reason for skipping. */
-    detail: string;
-    rounds: number;
-    critique: ICritiqueResult | null;
-    /** The score threshold this run used. */
-    threshold: number;
-    /** The cell Stop interrupted on the kernel, if any. */
-    interruptedCell: number | null;
+  /** A run as the notebook's metadata keeps it. */
+  export interface IRecord {
+    version: 1;
+    id: string;
+    task: string;
+    /** ISO time the run was started. */
+    startedAt: string;
+    round: number;
     usage: IUsage;
+    latestCritique: ICritiqueResult | null;
+    cells: ITeamCell[];
+    messages: IMessage[];
   }
 
   export interface IEnd {

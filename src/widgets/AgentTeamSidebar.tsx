@@ -87,6 +87,9 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
     following.current =
       node.scrollHeight - node.scrollTop - node.clientHeight < 40;
   };
+  const followAgain = React.useCallback(() => {
+    following.current = true;
+  }, []);
   // Starting work means the user wants to watch it.
   const rerun = (note: string) => {
     following.current = true;
@@ -139,7 +142,7 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
               rendermime={rendermime}
               trans={trans}
               onRerun={run === rerunnable ? rerun : null}
-              onFollow={() => (following.current = true)}
+              onFollow={followAgain}
             />
           ))}
         </div>
@@ -171,63 +174,61 @@ function RunView(props: {
   onFollow: () => void;
 }): JSX.Element {
   const { run, rendermime, trans, onRerun, onFollow } = props;
-  const lastCritique = [...run.messages].reverse().find(m => m.critique);
-  const waitingDraft =
-    run.pendingDecision === 'approve-draft'
-      ? [...run.messages].reverse().find(m => m.draft)
-      : undefined;
+  // New messages re-render the run; a message's own changes re-render only it.
   return (
-    <div className="jp-AgentTeam-Run" data-run={run.id}>
-      <div className="jp-AgentTeam-RunHeader">
-        {trans.__('Run on %1', run.notebookPath)}
-      </div>
-      {run.messages.map(message =>
-        message.summary ? (
-          <div
-            key={message.id}
-            className="jp-AgentTeam-Summary"
-            data-reason={message.summary.reason}
-          >
-            {summaryLine(message.summary, trans)}
-          </div>
-        ) : (
-          <MessageView
-            key={message.id}
-            message={message}
-            threshold={run.threshold}
-            rendermime={rendermime}
-            trans={trans}
-            draftActions={
-              message === waitingDraft
-                ? {
-                    onRun: () => {
-                      onFollow();
-                      run.approveDraft();
-                    },
-                    onSkip: (reason, goOn) => {
-                      onFollow();
-                      run.skipDraft(reason, goOn);
-                    }
-                  }
-                : null
-            }
-          >
-            {onRerun && message === lastCritique && (
-              <RerunForm onRerun={onRerun} trans={trans} />
+    <UseSignal signal={run.transcript.added}>
+      {() => {
+        const messages = run.messages;
+        const lastCritique = [...messages]
+          .reverse()
+          .find(m => m.kind === 'critique');
+        const waitingDraft =
+          run.pendingDecision === 'approve-draft'
+            ? [...messages].reverse().find(m => m.kind === 'approval')
+            : undefined;
+        return (
+          <div className="jp-AgentTeam-Run" data-run={run.id}>
+            <div className="jp-AgentTeam-RunHeader">
+              {trans.__('Run on %1', run.notebookPath)}
+            </div>
+            {messages.map(message =>
+              message.kind === 'summary' && message.summary ? (
+                <div
+                  key={message.id}
+                  className="jp-AgentTeam-Summary"
+                  data-reason={message.summary.reason}
+                >
+                  {summaryLine(message.summary, trans)}
+                </div>
+              ) : (
+                <MessageView
+                  key={message.id}
+                  run={run}
+                  id={message.id}
+                  rendermime={rendermime}
+                  trans={trans}
+                  awaitsDecision={message === waitingDraft}
+                  onFollow={onFollow}
+                >
+                  {onRerun && message === lastCritique ? (
+                    <RerunForm onRerun={onRerun} trans={trans} />
+                  ) : null}
+                </MessageView>
+              )
             )}
-          </MessageView>
-        )
-      )}
-      {run.pendingDecision === 'feedback' && (
-        <FeedbackForm
-          onFeedback={text => {
-            onFollow();
-            run.sendFeedback(text);
-          }}
-          onClose={() => run.close()}
-          trans={trans}
-        />
-      )}
-    </div>
+            {run.pendingDecision === 'feedback' && (
+              <FeedbackForm
+                onFeedback={text => {
+                  onFollow();
+                  run.sendFeedback(text);
+                }}
+                onClose={() => run.close()}
+                trans={trans}
+              />
+            )}
+          </div>
+        );
+      }}
+    </UseSignal>
   );
 }

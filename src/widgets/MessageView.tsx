@@ -9,17 +9,20 @@ import * as React from 'react';
 import type { TeamRun } from '../team/teamRun';
 import { agentLabel } from './labels';
 import { truncateMiddle } from '../team/outputs';
-import { DraftApproval, IDraftApprovalProps } from './DraftApproval';
+import { DraftApproval } from './DraftApproval';
 import { Markdown } from './Markdown';
 import { Scorecard } from './Scorecard';
 
 export interface IMessageViewProps {
-  message: TeamRun.IMessage;
-  threshold: number;
+  run: TeamRun;
+  /** The message shown; the view follows its changes itself. */
+  id: string;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
-  /** Run / Skip for the draft the run waits on; null otherwise. */
-  draftActions?: IDraftApprovalProps['actions'];
+  /** This is the draft the run waits on: show Run / Skip. */
+  awaitsDecision: boolean;
+  /** The user sent the team on: follow the transcript again. */
+  onFollow: () => void;
   /** Rendered under the message (the rerun form on the latest critique). */
   children?: React.ReactNode;
 }
@@ -27,8 +30,15 @@ export interface IMessageViewProps {
 /** The most output characters the sidebar shows for one cell: the notebook has it all. */
 const MAX_SHOWN_OUTPUT = 2000;
 
-export function MessageView(props: IMessageViewProps): JSX.Element {
-  const { message, threshold, rendermime, trans } = props;
+/**
+ * One message. Memoised and subscribed to its own record, so a streamed
+ * token re-renders this message and nothing else.
+ */
+export const MessageView = React.memo(function MessageView(
+  props: IMessageViewProps
+): JSX.Element {
+  const { run, id, rendermime, trans, awaitsDecision, onFollow } = props;
+  const message = useMessage(run.transcript, id);
   const classes = ['jp-AgentTeam-Message'];
   if (message.streaming) {
     classes.push('jp-mod-streaming');
@@ -39,6 +49,18 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
   if (message.stopped) {
     classes.push('jp-mod-stopped');
   }
+  const draftActions = awaitsDecision
+    ? {
+        onRun: () => {
+          onFollow();
+          run.approveDraft();
+        },
+        onSkip: (reason: string, goOn: boolean) => {
+          onFollow();
+          run.skipDraft(reason, goOn);
+        }
+      }
+    : null;
   return (
     <div
       className={classes.join(' ')}
@@ -65,7 +87,7 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
       ) : message.kind === 'approval' && message.draft ? (
         <DraftApproval
           draft={message.draft}
-          actions={props.draftActions ?? null}
+          actions={draftActions}
           trans={trans}
         />
       ) : message.kind === 'notice' ? (
@@ -88,10 +110,11 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
             : trans.__('Rerun with critique.')}
         </div>
       ) : (
-        <Markdown
+        <LongMarkdown
           text={message.text}
           streaming={message.streaming}
           rendermime={rendermime}
+          trans={trans}
         />
       )}
       {message.critique && (
@@ -99,12 +122,74 @@ export function MessageView(props: IMessageViewProps): JSX.Element {
           critique={message.critique}
           previous={message.previousCritique ?? null}
           round={message.round}
-          threshold={threshold}
+          threshold={run.threshold}
           trans={trans}
         />
       )}
       {props.children}
     </div>
+  );
+});
+
+/** The message's newest record, re-rendering on its own signal only. */
+function useMessage(
+  transcript: TeamRun['transcript'],
+  id: string
+): TeamRun.IMessage {
+  const [record, setRecord] = React.useState(() => transcript.get(id)!);
+  React.useEffect(() => {
+    const signal = transcript.changedOf(id);
+    const onChange = (_: unknown, next: TeamRun.IMessage) => setRecord(next);
+    signal.connect(onChange);
+    setRecord(transcript.get(id)!);
+    return () => {
+      signal.disconnect(onChange);
+    };
+  }, [transcript, id]);
+  return record;
+}
+
+/** Characters of a reply shown before "Show all": long replies stay cheap to render. */
+const COLLAPSED_CHARS = 6000;
+
+/** While streaming, only the tail is shown: the whole reply renders once, at the end. */
+const STREAMING_TAIL_CHARS = 3000;
+
+function LongMarkdown(props: {
+  text: string;
+  streaming: boolean;
+  rendermime: IRenderMimeRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { text, streaming, rendermime, trans } = props;
+  const [expanded, setExpanded] = React.useState(false);
+  if (streaming) {
+    const tail =
+      text.length > STREAMING_TAIL_CHARS
+        ? '…' + text.slice(text.length - STREAMING_TAIL_CHARS)
+        : text;
+    return <Markdown text={tail} streaming={true} rendermime={rendermime} />;
+  }
+  const collapsed = !expanded && text.length > COLLAPSED_CHARS;
+  // Cut at a line end, so a code fence or a paragraph is not split mid-line.
+  const cut = collapsed
+    ? text.slice(
+        0,
+        text.lastIndexOf('\n', COLLAPSED_CHARS) + 1 || COLLAPSED_CHARS
+      )
+    : text;
+  return (
+    <>
+      <Markdown text={cut} streaming={false} rendermime={rendermime} />
+      {collapsed && (
+        <button
+          className="jp-Button jp-mod-styled jp-mod-minimal jp-AgentTeam-ShowAll"
+          onClick={() => setExpanded(true)}
+        >
+          {trans.__('Show all (%1 characters)', text.length.toLocaleString())}
+        </button>
+      )}
+    </>
   );
 }
 
