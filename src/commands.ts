@@ -1,5 +1,5 @@
 /**
- * The palette commands: open, ask, stop, rerun-with-critique.
+ * The palette commands: open, focus-task, ask, stop, rerun-with-critique.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -8,12 +8,16 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { AgentTeamModel } from './model';
 import { robotIcon } from './icons';
 import type { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
+import { summaryLine } from './widgets/labels';
 
 export namespace CommandIDs {
   export const open = 'agent-team:open';
+  export const focusTask = 'agent-team:focus-task';
   export const ask = 'agent-team:ask';
   export const stop = 'agent-team:stop';
   export const rerunWithCritique = 'agent-team:rerun-with-critique';
+  export const exportRun = 'agent-team:export-run';
+  export const showRun = 'agent-team:show-run';
 }
 
 export function addCommands(options: {
@@ -30,6 +34,19 @@ export function addCommands(options: {
     caption: trans.__('Show the Agent Team sidebar'),
     icon: robotIcon,
     execute: () => shell.activateById(sidebar.id)
+  });
+
+  // Bound to Accel Shift A in schema/plugin.json.
+  commands.addCommand(CommandIDs.focusTask, {
+    label: trans.__('Focus the Agent Team task box'),
+    caption: trans.__(
+      'Open the Agent Team sidebar and put the cursor in its task box'
+    ),
+    icon: robotIcon,
+    execute: () => {
+      shell.activateById(sidebar.id);
+      sidebar.focusTaskInput();
+    }
   });
 
   commands.addCommand(CommandIDs.ask, {
@@ -91,9 +108,58 @@ export function addCommands(options: {
     }
   });
 
+  commands.addCommand(CommandIDs.showRun, {
+    label: trans.__('Show the Agent Team Run'),
+    caption: trans.__('Open the Agent Team sidebar at the run with this id'),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          runId: { type: 'string', description: trans.__('The run’s id') }
+        }
+      }
+    },
+    execute: args => {
+      shell.activateById(sidebar.id);
+      // The sidebar renders on activation; scroll once it has.
+      requestAnimationFrame(() =>
+        sidebar.revealRun(typeof args.runId === 'string' ? args.runId : '')
+      );
+    }
+  });
+
+  commands.addCommand(CommandIDs.exportRun, {
+    label: trans.__('Export the Agent Team Run as Markdown'),
+    caption: trans.__(
+      'Write the newest run (or the run given by runId) as a Markdown report beside its notebook, plots as PNG files'
+    ),
+    isEnabled: () => model.runs.some(run => run.phase === 'ended'),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          runId: {
+            type: 'string',
+            description: trans.__('The id of the run to export')
+          }
+        }
+      }
+    },
+    execute: async args => {
+      const ended = model.runs.filter(run => run.phase === 'ended');
+      const run =
+        ended.find(candidate => candidate.id === args.runId) ??
+        ended[ended.length - 1];
+      return run
+        ? model.exportRun(run, summary => summaryLine(summary, trans))
+        : null;
+    }
+  });
+
   // Enabled states follow the model.
   model.changed.connect(() => {
     commands.notifyCommandChanged(CommandIDs.stop);
     commands.notifyCommandChanged(CommandIDs.rerunWithCritique);
+    commands.notifyCommandChanged(CommandIDs.exportRun);
   });
 }

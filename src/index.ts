@@ -12,6 +12,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addCommands, CommandIDs } from './commands';
 import { robotIcon } from './icons';
 import { AgentTeamModel } from './model';
+import { TeamCellMarks } from './notebook/teamCellMarks';
 import { AgentTeamSettings } from './settings';
 import { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
 import { createModelTextRendermime } from './widgets/modelTextRendermime';
@@ -58,6 +59,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       tracker,
       settings,
       serverSettings: app.serviceManager.serverSettings,
+      contents: app.serviceManager.contents,
+      activate: widget => app.shell.activateById(widget.id),
       translator,
       sessionDialogs: sessionDialogs ?? undefined
     });
@@ -85,13 +88,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
       trans
     });
 
+    new TeamCellMarks({
+      tracker,
+      trans,
+      onOpenRun: runId =>
+        void app.commands.execute(CommandIDs.showRun, { runId })
+    });
+
     if (palette) {
       const category = trans.__('Agent Team');
       for (const command of [
         CommandIDs.open,
+        CommandIDs.focusTask,
         CommandIDs.ask,
         CommandIDs.stop,
-        CommandIDs.rerunWithCritique
+        CommandIDs.rerunWithCritique,
+        CommandIDs.exportRun
       ]) {
         palette.addItem({ command, category });
       }

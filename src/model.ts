@@ -5,9 +5,11 @@
  */
 import type { ISessionContextDialogs } from '@jupyterlab/apputils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import type { ServerConnection } from '@jupyterlab/services';
+import { PathExt } from '@jupyterlab/coreutils';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 
 import {
   IServerModelConfig,
@@ -16,7 +18,9 @@ import {
   proxyBaseUrl
 } from './llm/jupyterServer';
 import { OpenAIChatModel } from './llm/openai';
+import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
+import { exportRunMarkdown } from './team/exportMarkdown';
 import { NotebookWorkspace } from './notebook/workspace';
 import { AgentTeamSettings } from './settings';
 import { TeamRun } from './team/teamRun';
@@ -28,6 +32,8 @@ export class AgentTeamModel {
     this._serverSettings = options.serverSettings;
     this._translator = options.translator;
     this._sessionDialogs = options.sessionDialogs;
+    this._contents = options.contents;
+    this._activate = options.activate;
     this._trans = options.translator.load('jupyterlab_agent_team');
     this._settings.changed.connect(this._onSettingsChanged, this);
     // A notebook brings back the runs it keeps, when it opens.
@@ -161,6 +167,53 @@ export class AgentTeamModel {
     this.activeRun?.stop();
   }
 
+  /** Show a team cell of the run in its notebook: activate it and scroll to the cell. */
+  revealCell(run: TeamRun, cellId: string): boolean {
+    const panel = this._panels.get(run);
+    const index =
+      panel && !panel.isDisposed
+        ? panel.content.widgets.findIndex(cell => cell.model.id === cellId)
+        : -1;
+    if (!panel || index === -1) {
+      return false;
+    }
+    this._activate(panel);
+    panel.content.activeCellIndex = index;
+    void panel.content.scrollToItem(index, 'smart');
+    return true;
+  }
+
+  /**
+   * Write the run as Markdown beside its notebook, with the plots its cells
+   * show now as PNG files; resolves to the report's path.
+   */
+  async exportRun(
+    run: TeamRun,
+    describeEnd: (summary: TeamRun.ISummary) => string
+  ): Promise<string> {
+    const dir = PathExt.dirname(run.notebookPath);
+    const stem = `${PathExt.basename(run.notebookPath, '.ipynb')}-agent-team-${run.id.slice(0, 8)}`;
+    const panel = this._panels.get(run);
+    const pngs = panel && !panel.isDisposed ? cellPngs(panel, run.cellIds) : [];
+    const plotFiles = pngs.map((_, i) => `${stem}-plot-${i + 1}.png`);
+    for (let i = 0; i < pngs.length; i++) {
+      await this._contents.save(PathExt.join(dir, plotFiles[i]), {
+        type: 'file',
+        format: 'base64',
+        content: pngs[i]
+      });
+    }
+    const path = PathExt.join(dir, `${stem}.md`);
+    await this._contents.save(path, {
+      type: 'file',
+      format: 'text',
+      content: exportRunMarkdown(run.toRecord(), { describeEnd, plotFiles })
+    });
+    this._notice = this._trans.__('Exported the run to %1', path);
+    this._emit();
+    return path;
+  }
+
   dispose(): void {
     if (this._isDisposed) {
       return;
@@ -275,6 +328,8 @@ export class AgentTeamModel {
   private _translator: ITranslator;
   private _sessionDialogs?: ISessionContextDialogs;
   private _trans: TranslationBundle;
+  private _contents: Contents.IManager;
+  private _activate: (widget: Widget) => void;
   private _runs: TeamRun[] = [];
   /** The notebook each run is bound to. */
   private _panels = new WeakMap<TeamRun, NotebookPanel>();
@@ -291,5 +346,9 @@ export namespace AgentTeamModel {
     serverSettings: ServerConnection.ISettings;
     translator: ITranslator;
     sessionDialogs?: ISessionContextDialogs;
+    /** Where exported reports are written. */
+    contents: Contents.IManager;
+    /** Bring a notebook to the front (the shell's activateById). */
+    activate: (widget: Widget) => void;
   }
 }

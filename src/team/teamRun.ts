@@ -50,6 +50,11 @@ export class TeamRun {
   readonly id: string;
   readonly task: string;
 
+  /** The ids of the team's current cells, in draft order. */
+  get cellIds(): string[] {
+    return this._cells.map(cell => cell.id);
+  }
+
   /** ISO time the run started. */
   get startedAt(): string {
     return this._startedAt;
@@ -561,7 +566,11 @@ export class TeamRun {
           ...base,
           executionCount: execution.executionCount,
           status,
-          output: converted.text
+          output: converted.text,
+          outputs: execution.outputs.length,
+          plots: execution.outputs.filter(
+            output => output.data && 'image/png' in output.data
+          ).length
         });
         if (ended === 'stopped') {
           this._interruptedCell = number;

@@ -122,6 +122,9 @@ export namespace Transcript {
     status: CellStatus;
     /** The output as the models read it. */
     output: string;
+    /** How many outputs the cell shows, and how many of them are plots. */
+    outputs?: number;
+    plots?: number;
   }
 
   /** A draft waiting for the user in ask mode, and what they decided. */

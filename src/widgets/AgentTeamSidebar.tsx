@@ -32,6 +32,15 @@ export class AgentTeamSidebar extends ReactWidget {
     );
   }
 
+  /** Scroll the run with this id into view; false when the sidebar does not hold it. */
+  revealRun(runId: string): boolean {
+    const node = this.node.querySelector<HTMLElement>(
+      `.jp-AgentTeam-Run[data-run="${CSS.escape(runId)}"]`
+    );
+    node?.scrollIntoView({ block: 'start' });
+    return node !== null;
+  }
+
   /** Put the cursor in the task box. */
   focusTaskInput(): void {
     this.node
@@ -87,6 +96,10 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
     following.current =
       node.scrollHeight - node.scrollTop - node.clientHeight < 40;
   };
+  const revealCell = React.useCallback(
+    (run: TeamRun, cellId: string) => model.revealCell(run, cellId),
+    [model]
+  );
   const followAgain = React.useCallback(() => {
     following.current = true;
   }, []);
@@ -107,7 +120,10 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
     <div className="jp-AgentTeam-View">
       <div className="jp-AgentTeam-Header">
         <h2 className="jp-AgentTeam-Title">{trans.__('Agent Team')}</h2>
-        <div className="jp-AgentTeam-Endpoint">
+        <div
+          className="jp-AgentTeam-Endpoint"
+          title={endpoint ? `${modelName} · ${endpoint}` : undefined}
+        >
           {endpoint
             ? trans.__(
                 'Model: %1 at %2',
@@ -127,7 +143,13 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
         ref={transcript}
         onScroll={onScroll}
       >
-        <div ref={content}>
+        <div
+          ref={content}
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          aria-label={trans.__('Agent Team transcript')}
+        >
           {model.runs.length === 0 && (
             <div className="jp-AgentTeam-Empty">
               {trans.__(
@@ -143,6 +165,12 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
               trans={trans}
               onRerun={run === rerunnable ? rerun : null}
               onFollow={followAgain}
+              onRevealCell={revealCell}
+              onExport={() =>
+                void model.exportRun(run, summary =>
+                  summaryLine(summary, trans)
+                )
+              }
             />
           ))}
         </div>
@@ -172,8 +200,11 @@ function RunView(props: {
   onRerun: ((note: string) => void) | null;
   /** The user sent the team on: follow the transcript again. */
   onFollow: () => void;
+  onExport: () => void;
+  onRevealCell: (run: TeamRun, cellId: string) => void;
 }): JSX.Element {
-  const { run, rendermime, trans, onRerun, onFollow } = props;
+  const { run, rendermime, trans, onRerun, onFollow, onExport, onRevealCell } =
+    props;
   // New messages re-render the run; a message's own changes re-render only it.
   return (
     <UseSignal signal={run.transcript.added}>
@@ -189,7 +220,20 @@ function RunView(props: {
         return (
           <div className="jp-AgentTeam-Run" data-run={run.id}>
             <div className="jp-AgentTeam-RunHeader">
-              {trans.__('Run on %1', run.notebookPath)}
+              <span className="jp-AgentTeam-RunTitle">
+                {trans.__('Run on %1', run.notebookPath)}
+              </span>
+              {run.phase === 'ended' && (
+                <button
+                  className="jp-Button jp-mod-styled jp-mod-minimal jp-AgentTeam-ExportButton"
+                  title={trans.__(
+                    'Export this run as Markdown beside the notebook'
+                  )}
+                  onClick={onExport}
+                >
+                  {trans.__('Export')}
+                </button>
+              )}
             </div>
             {messages.map(message =>
               message.kind === 'summary' && message.summary ? (
@@ -209,6 +253,7 @@ function RunView(props: {
                   trans={trans}
                   awaitsDecision={message === waitingDraft}
                   onFollow={onFollow}
+                  onRevealCell={onRevealCell}
                 >
                   {onRerun && message === lastCritique ? (
                     <RerunForm onRerun={onRerun} trans={trans} />

@@ -36,7 +36,8 @@ export function DraftApproval(props: IDraftApprovalProps): JSX.Element {
             {draft.edited.includes(cell.number) &&
               ' · ' + trans.__('edited by you')}
           </div>
-          <pre className="jp-AgentTeam-Diff">
+          {/* Focusable: long lines scroll sideways, also from the keyboard. */}
+          <pre className="jp-AgentTeam-Diff" tabIndex={0}>
             {cell.previous === null
               ? cell.source
               : lineDiff(cell.previous, cell.source).map((line, i) => (

@@ -32,6 +32,10 @@ export function Markdown(props: IMarkdownProps): JSX.Element {
     void renderer.renderModel(model).then(() => {
       if (!disposed) {
         node.replaceChildren(renderer.node);
+        // Code blocks scroll sideways: keyboard users must reach them too.
+        node.querySelectorAll('pre').forEach(pre => {
+          pre.tabIndex = 0;
+        });
       }
     });
     return () => {

@@ -23,6 +23,8 @@ export interface IMessageViewProps {
   awaitsDecision: boolean;
   /** The user sent the team on: follow the transcript again. */
   onFollow: () => void;
+  /** Scroll the notebook to a team cell. */
+  onRevealCell: (run: TeamRun, cellId: string) => void;
   /** Rendered under the message (the rerun form on the latest critique). */
   children?: React.ReactNode;
 }
@@ -37,7 +39,8 @@ const MAX_SHOWN_OUTPUT = 2000;
 export const MessageView = React.memo(function MessageView(
   props: IMessageViewProps
 ): JSX.Element {
-  const { run, id, rendermime, trans, awaitsDecision, onFollow } = props;
+  const { run, id, rendermime, trans, awaitsDecision, onFollow, onRevealCell } =
+    props;
   const message = useMessage(run.transcript, id);
   const classes = ['jp-AgentTeam-Message'];
   if (message.streaming) {
@@ -69,8 +72,19 @@ export const MessageView = React.memo(function MessageView(
     >
       <div className="jp-AgentTeam-MessageHeader">
         <span className="jp-AgentTeam-AgentName">
-          {agentLabel(message.agent, trans)}
+          {Private.USER_KINDS.has(message.kind)
+            ? trans.__('You')
+            : agentLabel(message.agent, trans)}
         </span>
+        {message.streaming && (
+          <span className="jp-AgentTeam-MessageState">
+            {message.kind === 'critique'
+              ? trans.__('scoring…')
+              : message.kind === 'execution'
+                ? trans.__('running…')
+                : trans.__('writing…')}
+          </span>
+        )}
         {message.stopped && (
           <span className="jp-AgentTeam-MessageStopped">
             {trans.__('stopped')}
@@ -83,7 +97,11 @@ export const MessageView = React.memo(function MessageView(
         )}
       </div>
       {message.kind === 'execution' ? (
-        <ExecutionView message={message} trans={trans} />
+        <ExecutionView
+          message={message}
+          onRevealCell={cellId => onRevealCell(run, cellId)}
+          trans={trans}
+        />
       ) : message.kind === 'approval' && message.draft ? (
         <DraftApproval
           draft={message.draft}
@@ -109,6 +127,14 @@ export const MessageView = React.memo(function MessageView(
             ? trans.__('Rerun with critique. Note: %1', message.text)
             : trans.__('Rerun with critique.')}
         </div>
+      ) : message.kind === 'critique' && message.critique ? (
+        <CritiqueView
+          message={message}
+          critique={message.critique}
+          threshold={run.threshold}
+          rendermime={rendermime}
+          trans={trans}
+        />
       ) : (
         <LongMarkdown
           text={message.text}
@@ -117,19 +143,58 @@ export const MessageView = React.memo(function MessageView(
           trans={trans}
         />
       )}
-      {message.critique && (
-        <Scorecard
-          critique={message.critique}
-          previous={message.previousCritique ?? null}
-          round={message.round}
-          threshold={run.threshold}
-          trans={trans}
-        />
-      )}
       {props.children}
     </div>
   );
 });
+
+/**
+ * A critique, once scored: the scores once (the scorecard), the actions as a
+ * checklist, and the Critic's own words folded away.
+ */
+function CritiqueView(props: {
+  message: TeamRun.IMessage;
+  critique: TeamRun.ICritiqueResult;
+  threshold: number;
+  rendermime: IRenderMimeRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { message, critique, threshold, rendermime, trans } = props;
+  return (
+    <>
+      <Scorecard
+        critique={critique}
+        previous={message.previousCritique ?? null}
+        round={message.round}
+        threshold={threshold}
+        trans={trans}
+      />
+      {critique.actions.length > 0 && (
+        <ul
+          className="jp-AgentTeam-Actions"
+          aria-label={trans.__('Actions for the Coder')}
+        >
+          {critique.actions.map((action, i) => (
+            <li key={i}>
+              <label>
+                <input type="checkbox" /> {action}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      <details className="jp-AgentTeam-CritiqueText">
+        <summary>{trans.__('The Critic’s full text')}</summary>
+        <LongMarkdown
+          text={message.text}
+          streaming={false}
+          rendermime={rendermime}
+          trans={trans}
+        />
+      </details>
+    </>
+  );
+}
 
 /** The message's newest record, re-rendering on its own signal only. */
 function useMessage(
@@ -195,9 +260,10 @@ function LongMarkdown(props: {
 
 function ExecutionView(props: {
   message: TeamRun.IMessage;
+  onRevealCell: (cellId: string) => void;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { message, trans } = props;
+  const { message, onRevealCell, trans } = props;
   const cells = message.cells ?? [];
   return (
     <div className="jp-AgentTeam-Execution">
@@ -207,17 +273,32 @@ function ExecutionView(props: {
         </div>
       )}
       {cells.map(cell => (
-        <details
-          key={cell.cellId}
-          className={`jp-AgentTeam-CellReport jp-mod-${cell.status}`}
-          open={cell.status !== 'ok'}
-        >
-          <summary>{cellReportTitle(cell, trans)}</summary>
-          <pre className="jp-AgentTeam-CellOutput">
-            {truncateMiddle(cell.output.trim(), MAX_SHOWN_OUTPUT) ||
-              trans.__('(no output)')}
-          </pre>
-        </details>
+        <div key={cell.cellId} className="jp-AgentTeam-CellReportRow">
+          <details className={`jp-AgentTeam-CellReport jp-mod-${cell.status}`}>
+            <summary>
+              {cellReportTitle(cell, trans)}
+              {cell.status === 'error' || cell.status === 'timeout' ? (
+                <span className="jp-AgentTeam-ErrorLine">
+                  {Private.lastLine(cell.output)}
+                </span>
+              ) : null}
+            </summary>
+            <pre className="jp-AgentTeam-CellOutput" tabIndex={0}>
+              {truncateMiddle(cell.output.trim(), MAX_SHOWN_OUTPUT) ||
+                trans.__('(no output)')}
+            </pre>
+          </details>
+          {cell.status !== 'removed' && (
+            <button
+              className="jp-AgentTeam-RevealCell"
+              title={trans.__('Show cell %1 in the notebook', cell.number)}
+              aria-label={trans.__('Show cell %1 in the notebook', cell.number)}
+              onClick={() => onRevealCell(cell.cellId)}
+            >
+              ↗
+            </button>
+          )}
+        </div>
       ))}
     </div>
   );
@@ -230,7 +311,10 @@ function cellReportTitle(
   const count = cell.executionCount ?? ' ';
   switch (cell.status) {
     case 'ok':
-      return trans.__('Cell %1 [%2] ran', cell.number, count);
+      return [
+        trans.__('Cell %1 [%2] ran', cell.number, count),
+        ...Private.outputFacts(cell, trans)
+      ].join(' · ');
     case 'error':
       return trans.__('Cell %1 [%2] raised an error', cell.number, count);
     case 'timeout':
@@ -249,5 +333,37 @@ function cellReportTitle(
       return trans.__('Cell %1 was deleted by you', cell.number);
     case 'aborted':
       return trans.__('Cell %1 did not finish', cell.number);
+  }
+}
+
+namespace Private {
+  /** Messages that carry the user's own words. */
+  export const USER_KINDS = new Set<TeamRun.MessageKind>([
+    'task',
+    'rerun',
+    'feedback',
+    'notice'
+  ]);
+
+  /** "2 outputs", "plot": what a cell showed, in a word or two. */
+  export function outputFacts(
+    cell: TeamRun.ICellReport,
+    trans: TranslationBundle
+  ): string[] {
+    const facts: string[] = [];
+    const text = (cell.outputs ?? 0) - (cell.plots ?? 0);
+    if (text > 0) {
+      facts.push(trans._n('%1 output', '%1 outputs', text));
+    }
+    if (cell.plots) {
+      facts.push(trans._n('plot', '%1 plots', cell.plots));
+    }
+    return facts;
+  }
+
+  /** The last non-empty line: for a traceback, the exception itself. */
+  export function lastLine(text: string): string {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1] ?? '';
   }
 }

@@ -6,6 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { DIMENSIONS, Dimension, ICritique } from '../team/critique';
+import { meetsThreshold } from '../team/teamRun';
 
 export interface IScorecardProps {
   critique: ICritique;
@@ -17,40 +18,54 @@ export interface IScorecardProps {
 
 export function Scorecard(props: IScorecardProps): JSX.Element {
   const { critique, previous, round, threshold, trans } = props;
-  const met = critique.lowest !== null && critique.lowest >= threshold;
+  const met = meetsThreshold(critique, threshold);
   return (
     <div
       className="jp-AgentTeam-Scorecard"
+      role="group"
       aria-label={trans.__('Critic scores')}
     >
-      {DIMENSIONS.map(dimension => {
-        const score = critique.scores[dimension];
-        const before = previous?.scores[dimension];
-        return (
-          <div
-            key={dimension}
-            className="jp-AgentTeam-Score"
-            data-dimension={dimension}
-            title={critique.rationales[dimension] ?? ''}
-          >
-            <span className="jp-AgentTeam-ScoreLabel">
-              {Private.label(dimension, trans)}
-            </span>
-            <span className="jp-AgentTeam-ScoreBar" aria-hidden="true">
+      <div className="jp-AgentTeam-ScoreGrid">
+        {DIMENSIONS.map(dimension => {
+          const score = critique.scores[dimension];
+          const before = previous?.scores[dimension];
+          const delta = Private.delta(score, before);
+          return (
+            <div
+              key={dimension}
+              className="jp-AgentTeam-Score"
+              data-dimension={dimension}
+              title={critique.rationales[dimension] ?? ''}
+            >
+              <span className="jp-AgentTeam-ScoreLabel">
+                {Private.label(dimension, trans)}
+              </span>
+              <span className="jp-AgentTeam-ScoreBar" aria-hidden="true">
+                <span
+                  className="jp-AgentTeam-ScoreFill"
+                  style={{ width: `${(score ?? 0) * 10}%` }}
+                />
+              </span>
+              <span className="jp-AgentTeam-ScoreValue">
+                {score === undefined ? '–' : String(score)}
+              </span>
+              {score !== undefined && (
+                <span className="jp-AgentTeam-VisuallyHidden">
+                  {trans.__('out of 10')}
+                </span>
+              )}
               <span
-                className="jp-AgentTeam-ScoreFill"
-                style={{ width: `${(score ?? 0) * 10}%` }}
-              />
-            </span>
-            <span className="jp-AgentTeam-ScoreValue">
-              {score === undefined ? '–' : String(score)}
-            </span>
-            <span className="jp-AgentTeam-ScoreDelta">
-              {Private.delta(score, before)}
-            </span>
-          </div>
-        );
-      })}
+                className="jp-AgentTeam-ScoreDelta"
+                title={
+                  delta ? trans.__('Change since the previous critique') : ''
+                }
+              >
+                {delta}
+              </span>
+            </div>
+          );
+        })}
+      </div>
       <div className={`jp-AgentTeam-ScoreSummary${met ? ' jp-mod-met' : ''}`}>
         <span>
           {trans.__('Lowest')}{' '}

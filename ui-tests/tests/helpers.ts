@@ -2,7 +2,7 @@
  * What the UI tests share: the scripted model server's control routes, a
  * notebook next to cars.csv with one cell of the user's own, the sidebar.
  */
-import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as path from 'path';
 
@@ -174,4 +174,40 @@ export async function kernelStatus(
     );
     return panel?.sessionContext.session?.kernel?.status ?? 'none';
   }, name);
+}
+
+/**
+ * For tests that interrupt kernels: Galata's kernel tracking proxies
+ * POST /api/kernels/<id>/interrupt and fails on its empty 204 answer (sending
+ * the interrupt twice), so these tests shut their sessions down themselves.
+ */
+export function untrackedKernels(): void {
+  test.use({ kernels: null });
+  test.afterEach(async ({ page }) => {
+    await page.evaluate(() =>
+      Promise.race([
+        window.jupyterapp.serviceManager.sessions.shutdownAll(),
+        new Promise(resolve => setTimeout(resolve, 10000))
+      ])
+    );
+  });
+}
+
+/** Ask the team for a task whose one cell sleeps a minute; resolves once the kernel runs it. */
+export async function startSleepingCell(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string
+): Promise<void> {
+  await setScenario(request, {
+    replies: {
+      coder: ['Waiting.\n\n```python\nimport time\ntime.sleep(60)\n```']
+    }
+  });
+  await openNotebook(page, tmpPath);
+  await ask(page, 'wait a minute');
+  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Status`)).toHaveText(
+    'Running cell 1 of 1…',
+    { timeout: 60000 }
+  );
 }

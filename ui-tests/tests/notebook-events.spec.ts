@@ -15,7 +15,9 @@ import {
   openNotebook,
   setScenario,
   streamText,
-  summaries
+  summaries,
+  startSleepingCell,
+  untrackedKernels
 } from './helpers';
 import { coderReply, criticReply } from './scenarios';
 
@@ -30,16 +32,7 @@ const NINES: [number, number, number, number, number, number] = [
   9, 9, 9, 9, 9, 9
 ];
 
-// Galata's kernel tracking breaks the kernel interrupt route (see trust.spec.ts).
-test.use({ kernels: null });
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() =>
-    Promise.race([
-      window.jupyterapp.serviceManager.sessions.shutdownAll(),
-      new Promise(resolve => setTimeout(resolve, 10000))
-    ])
-  );
-});
+untrackedKernels();
 
 test('a kernel that is not Python is refused before any model call', async ({
   page,
@@ -105,17 +98,7 @@ test('closing the run’s notebook ends the run, saying so, and interrupts its r
   request,
   tmpPath
 }) => {
-  await setScenario(request, {
-    replies: {
-      coder: [coderReply('Waiting.', ['import time\ntime.sleep(60)'])]
-    }
-  });
-  await openNotebook(page, tmpPath);
-  await ask(page, 'wait a minute');
-  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Status`)).toHaveText(
-    'Running cell 1 of 1…',
-    { timeout: 60000 }
-  );
+  await startSleepingCell(page, request, tmpPath);
   const kernelId = await page.evaluate(() => {
     const panel = window.jupyterapp.shell.currentWidget as unknown as {
       sessionContext: { session: { kernel: { id: string } } };

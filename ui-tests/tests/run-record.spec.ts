@@ -58,8 +58,11 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
   );
   await page.notebook.save();
 
-  // Galata's own wait expects the Launcher; after a reload the notebook is back instead.
-  await page.reload({ waitForIsReady: false });
+  // A plain browser reload (Galata's own waits for a Launcher; the notebook is back instead).
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.evaluate(() => window.location.reload())
+  ]);
   await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
   await expect(
     page.getByRole('main').getByRole('tab', { name: 'analysis.ipynb' })
@@ -107,4 +110,122 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
   expect(kept).toContain(TASK);
   expect(kept).not.toContain('image/png');
   expect(kept.length).toBeLessThan(60000);
+});
+
+test('Export writes the run as Markdown beside the notebook, with its plot as a file', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  await setScenario(request, {
+    replies: {
+      coder: [
+        coderReply('Fields, then the plot.', [LOAD_CELL, FIXED_PLOT_CELL])
+      ],
+      critic: [criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS)]
+    }
+  });
+  await openNotebook(page, tmpPath);
+  await ask(page, TASK);
+  await expect(summaries(page)).toHaveAttribute(
+    'data-reason',
+    'revisions-used',
+    { timeout: 60000 }
+  );
+  await page.locator(`${SIDEBAR} .jp-AgentTeam-ExportButton`).click();
+  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Notice`)).toContainText(
+    'Exported the run to'
+  );
+  const listing = await (
+    await request.get(`/api/contents/${encodeURIComponent(tmpPath)}`)
+  ).json();
+  const names: string[] = listing.content.map(
+    (item: { name: string }) => item.name
+  );
+  const report = names.find(name => /^analysis-agent-team-.*\.md$/.test(name));
+  const plot = names.find(name =>
+    /^analysis-agent-team-.*-plot-1\.png$/.test(name)
+  );
+  expect(report).toBeTruthy();
+  expect(plot).toBeTruthy();
+  const markdown: string = (
+    await (
+      await request.get(
+        `/api/contents/${encodeURIComponent(tmpPath)}/${encodeURIComponent(report!)}`
+      )
+    ).json()
+  ).content;
+  expect(markdown).toContain(`# ${TASK}`);
+  expect(markdown).toContain('## Round 1');
+  expect(markdown).toContain(FIXED_PLOT_CELL);
+  expect(markdown).toContain('| aesthetics | 5 |');
+  expect(markdown).toContain(`- [ ] ${FIRST_CRITIQUE_ACTIONS[0]}`);
+  expect(markdown).toContain(`](${plot})`);
+});
+
+test('a team cell carries a mark that opens its run, and a cell report shows its cell', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  await setScenario(request, {
+    replies: {
+      coder: [
+        coderReply('Fields, then the plot.', [LOAD_CELL, FIXED_PLOT_CELL])
+      ],
+      critic: [criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS)]
+    }
+  });
+  await openNotebook(page, tmpPath);
+  await ask(page, TASK);
+  await expect(summaries(page)).toHaveAttribute(
+    'data-reason',
+    'revisions-used',
+    { timeout: 60000 }
+  );
+  // The compact line of each cell: what it showed, in a word.
+  const reports = page.locator(`${SIDEBAR} .jp-AgentTeam-CellReport summary`);
+  await expect(reports.nth(0)).toContainText(/Cell 1 \[\d+\] ran · 1 output/);
+  await expect(reports.nth(1)).toContainText(/Cell 2 \[\d+\] ran · plot/);
+
+  // The report's link makes its cell the notebook's active cell.
+  await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number };
+    };
+    panel.content.activeCellIndex = 0;
+  });
+  await page
+    .locator(`${SIDEBAR} .jp-AgentTeam-CellReportRow`)
+    .nth(1)
+    .locator('.jp-AgentTeam-RevealCell')
+    .click();
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const panel = window.jupyterapp.shell.currentWidget as unknown as {
+          content: { activeCellIndex: number };
+        };
+        return panel.content.activeCellIndex;
+      })
+    )
+    .toBe(2);
+
+  // The mark on the team's cell names the agent and round; with the sidebar
+  // closed, clicking it opens the run.
+  const mark = page.locator('.jp-NotebookPanel .jp-AgentTeam-CellMark');
+  await expect(mark).toHaveCount(2);
+  await expect(mark.first()).toHaveText('Coder · r1');
+  await page.sidebar.close('left');
+  await expect(page.locator(SIDEBAR)).toBeHidden();
+  await mark.first().click();
+  await expect(page.locator(SIDEBAR)).toBeVisible();
+  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Run`)).toBeInViewport();
+  // The user's own cell has no mark.
+  await expect(
+    page
+      .locator('.jp-NotebookPanel .jp-Cell')
+      .first()
+      .locator('.jp-AgentTeam-CellMark')
+  ).toHaveCount(0);
 });

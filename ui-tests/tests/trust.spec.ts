@@ -16,7 +16,9 @@ import {
   openNotebook,
   setScenario,
   streamText,
-  summaries
+  summaries,
+  startSleepingCell,
+  untrackedKernels
 } from './helpers';
 import { LOAD_CELL, coderReply, criticReply } from './scenarios';
 
@@ -26,18 +28,7 @@ const NINES: [number, number, number, number, number, number] = [
   9, 9, 9, 9, 9, 9
 ];
 
-// Galata's tracking of kernels proxies POST /api/kernels/<id>/interrupt and
-// fails on its empty 204 answer (sending the interrupt twice), so these tests
-// do not track kernels through it; each shuts its sessions down itself.
-test.use({ kernels: null });
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() =>
-    Promise.race([
-      window.jupyterapp.serviceManager.sessions.shutdownAll(),
-      new Promise(resolve => setTimeout(resolve, 10000))
-    ])
-  );
-});
+untrackedKernels();
 
 function settings(values: Record<string, unknown>) {
   return { mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: values } };
@@ -211,17 +202,7 @@ test('a kernel shut down mid-run ends the run with that reason; no kernel is sta
   request,
   tmpPath
 }) => {
-  await setScenario(request, {
-    replies: {
-      coder: [coderReply('Waiting.', ['import time\ntime.sleep(60)'])]
-    }
-  });
-  await openNotebook(page, tmpPath);
-  await ask(page, 'wait a minute');
-  await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Status`)).toHaveText(
-    'Running cell 1 of 1…',
-    { timeout: 60000 }
-  );
+  await startSleepingCell(page, request, tmpPath);
   const count = (await notebookCells(page)).length;
   await page.evaluate(async () => {
     const panel = window.jupyterapp.shell.currentWidget as unknown as {
