@@ -20,9 +20,9 @@ import {
 import { OpenAIChatModel } from './llm/openai';
 import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
-import { exportRunMarkdown } from './team/exportMarkdown';
 import { NotebookWorkspace } from './notebook/workspace';
 import { AgentTeamSettings } from './settings';
+import { exportRunMarkdown } from './team/exportMarkdown';
 import { TeamRun } from './team/teamRun';
 
 export class AgentTeamModel {
@@ -185,33 +185,26 @@ export class AgentTeamModel {
 
   /**
    * Write the run as Markdown beside its notebook, with the plots its cells
-   * show now as PNG files; resolves to the report's path.
+   * show now as PNG files; resolves to the report's path, or null when the
+   * files could not be written (the notice says why).
    */
   async exportRun(
     run: TeamRun,
     describeEnd: (summary: TeamRun.ISummary) => string
-  ): Promise<string> {
-    const dir = PathExt.dirname(run.notebookPath);
-    const stem = `${PathExt.basename(run.notebookPath, '.ipynb')}-agent-team-${run.id.slice(0, 8)}`;
-    const panel = this._panels.get(run);
-    const pngs = panel && !panel.isDisposed ? cellPngs(panel, run.cellIds) : [];
-    const plotFiles = pngs.map((_, i) => `${stem}-plot-${i + 1}.png`);
-    for (let i = 0; i < pngs.length; i++) {
-      await this._contents.save(PathExt.join(dir, plotFiles[i]), {
-        type: 'file',
-        format: 'base64',
-        content: pngs[i]
-      });
+  ): Promise<string | null> {
+    try {
+      const path = await this._writeExport(run, describeEnd);
+      this._notice = this._trans.__('Exported the run to %1', path);
+      return path;
+    } catch (error) {
+      this._notice = this._trans.__(
+        'Could not export the run: %1',
+        error instanceof Error ? error.message : String(error)
+      );
+      return null;
+    } finally {
+      this._emit();
     }
-    const path = PathExt.join(dir, `${stem}.md`);
-    await this._contents.save(path, {
-      type: 'file',
-      format: 'text',
-      content: exportRunMarkdown(run.toRecord(), { describeEnd, plotFiles })
-    });
-    this._notice = this._trans.__('Exported the run to %1', path);
-    this._emit();
-    return path;
   }
 
   dispose(): void {
@@ -248,6 +241,31 @@ export class AgentTeamModel {
       translator: this._translator,
       sessionDialogs: this._sessionDialogs
     });
+  }
+
+  private async _writeExport(
+    run: TeamRun,
+    describeEnd: (summary: TeamRun.ISummary) => string
+  ): Promise<string> {
+    const dir = PathExt.dirname(run.notebookPath);
+    const stem = `${PathExt.basename(run.notebookPath, '.ipynb')}-agent-team-${run.id.slice(0, 8)}`;
+    const panel = this._panels.get(run);
+    const pngs = panel && !panel.isDisposed ? cellPngs(panel, run.cellIds) : [];
+    const plotFiles = pngs.map((_, i) => `${stem}-plot-${i + 1}.png`);
+    for (let i = 0; i < pngs.length; i++) {
+      await this._contents.save(PathExt.join(dir, plotFiles[i]), {
+        type: 'file',
+        format: 'base64',
+        content: pngs[i]
+      });
+    }
+    const path = PathExt.join(dir, `${stem}.md`);
+    await this._contents.save(path, {
+      type: 'file',
+      format: 'text',
+      content: exportRunMarkdown(run.toRecord(), { describeEnd, plotFiles })
+    });
+    return path;
   }
 
   /** The runs a notebook keeps, restored as ended runs (rerunnable while their cells exist). */

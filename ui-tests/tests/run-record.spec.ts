@@ -2,7 +2,13 @@
  * The run as a record the notebook keeps: after a reload the sidebar shows
  * the notebook's runs again, and Rerun with critique goes on from there.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import type { APIRequestContext } from '@playwright/test';
 
 import {
   SIDEBAR,
@@ -112,11 +118,12 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
   expect(kept.length).toBeLessThan(60000);
 });
 
-test('Export writes the run as Markdown beside the notebook, with its plot as a file', async ({
-  page,
-  request,
-  tmpPath
-}) => {
+/** A run of one draft (the fields, then the plot) and one critique, ended for a rerun. */
+async function oneCritiquedRun(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string
+): Promise<void> {
   await setScenario(request, {
     replies: {
       coder: [
@@ -132,6 +139,14 @@ test('Export writes the run as Markdown beside the notebook, with its plot as a 
     'revisions-used',
     { timeout: 60000 }
   );
+}
+
+test('Export writes the run as Markdown beside the notebook, with its plot as a file', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  await oneCritiquedRun(page, request, tmpPath);
   await page.locator(`${SIDEBAR} .jp-AgentTeam-ExportButton`).click();
   await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Notice`)).toContainText(
     'Exported the run to'
@@ -168,21 +183,7 @@ test('a team cell carries a mark that opens its run, and a cell report shows its
   request,
   tmpPath
 }) => {
-  await setScenario(request, {
-    replies: {
-      coder: [
-        coderReply('Fields, then the plot.', [LOAD_CELL, FIXED_PLOT_CELL])
-      ],
-      critic: [criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS)]
-    }
-  });
-  await openNotebook(page, tmpPath);
-  await ask(page, TASK);
-  await expect(summaries(page)).toHaveAttribute(
-    'data-reason',
-    'revisions-used',
-    { timeout: 60000 }
-  );
+  await oneCritiquedRun(page, request, tmpPath);
   // The compact line of each cell: what it showed, in a word.
   const reports = page.locator(`${SIDEBAR} .jp-AgentTeam-CellReport summary`);
   await expect(reports.nth(0)).toContainText(/Cell 1 \[\d+\] ran · 1 output/);
