@@ -230,6 +230,7 @@ export class TeamRun {
   ): Promise<TeamRun.ISummary> {
     const abort = new AbortController();
     this._abort = abort;
+    this._cycleStartedAt = Date.now();
     this._fault = null;
     this._interruptedCell = null;
     this._workspace.faulted.connect(this._onFault, this);
@@ -748,7 +749,8 @@ export class TeamRun {
       critique,
       threshold: this._config.scoreThreshold,
       interruptedCell: this._interruptedCell,
-      usage: this.usage
+      usage: this.usage,
+      seconds: Math.round((Date.now() - this._cycleStartedAt) / 1000)
     };
     // Kept in the transcript, so a rerun does not hide how the cycle before it ended.
     this._post('user_proxy', 'summary', '', false, { summary });
@@ -782,6 +784,7 @@ export class TeamRun {
   private _nonce = UUID.uuid4().replace(/-/g, '').slice(0, 16);
   private _round = 0;
   private _cycleMessages = 0;
+  private _cycleStartedAt = Date.now();
   private _usage: TeamRun.IUsage = {
     modelCalls: 0,
     promptTokens: 0,

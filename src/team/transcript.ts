@@ -174,6 +174,8 @@ export namespace Transcript {
     /** The cell Stop interrupted on the kernel, if any. */
     interruptedCell: number | null;
     usage: IUsage;
+    /** How long the cycle took, in seconds (absent in records from before it was kept). */
+    seconds?: number;
   }
 
   /** One message, as an immutable record. */

@@ -11,9 +11,15 @@ import type { AgentTeamModel } from '../model';
 import type { TeamRun } from '../team/teamRun';
 import { ApprovalModeSelect } from './ApprovalModeSelect';
 import { FeedbackForm } from './FeedbackForm';
-import { activityLabel, summaryLine } from './labels';
+import {
+  activityLabel,
+  endReasonLabel,
+  summaryFacts,
+  summaryLine
+} from './labels';
 import { MessageView } from './MessageView';
 import { RerunForm } from './RerunForm';
+import { ScoreHistory } from './ScoreHistory';
 import { TaskBox } from './TaskBox';
 
 export class AgentTeamSidebar extends ReactWidget {
@@ -242,7 +248,14 @@ function RunView(props: {
                   className="jp-AgentTeam-Summary"
                   data-reason={message.summary.reason}
                 >
-                  {summaryLine(message.summary, trans)}
+                  <div className="jp-AgentTeam-SummaryReason">
+                    {endReasonLabel(message.summary, trans)}
+                  </div>
+                  <div className="jp-AgentTeam-SummaryFacts">
+                    {summaryFacts(message.summary, trans).map(fact => (
+                      <span key={fact}>{fact}</span>
+                    ))}
+                  </div>
                 </div>
               ) : (
                 <MessageView
@@ -260,6 +273,15 @@ function RunView(props: {
                   ) : null}
                 </MessageView>
               )
+            )}
+            {run.phase === 'ended' && (
+              <ScoreHistory
+                critiques={messages.flatMap(m =>
+                  m.critique ? [{ round: m.round, critique: m.critique }] : []
+                )}
+                threshold={run.threshold}
+                trans={trans}
+              />
             )}
             {run.pendingDecision === 'feedback' && (
               <FeedbackForm

@@ -86,6 +86,26 @@ export function endReasonLabel(
   }
 }
 
+/** The facts of a cycle's end, after its reason: rounds, lowest score, calls, time. */
+export function summaryFacts(
+  summary: TeamRun.ISummary,
+  trans: TranslationBundle
+): string[] {
+  const facts = [
+    trans._n('Ended after %1 round', 'Ended after %1 rounds', summary.rounds)
+  ];
+  if (summary.critique?.lowest !== null && summary.critique) {
+    facts.push(trans.__('lowest score %1', summary.critique.lowest));
+  }
+  facts.push(
+    trans._n('%1 model call', '%1 model calls', summary.usage.modelCalls)
+  );
+  if (summary.seconds !== undefined) {
+    facts.push(trans.__('%1 s', summary.seconds));
+  }
+  return facts;
+}
+
 /** The one-line summary a run ends with. */
 export function summaryLine(
   summary: TeamRun.ISummary,

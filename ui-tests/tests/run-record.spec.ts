@@ -92,6 +92,18 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
     'data-reason',
     'threshold'
   );
+  // The cycle's end in a structured line, and the scores across the run.
+  await expect(
+    summaries(page).nth(1).locator('.jp-AgentTeam-SummaryReason')
+  ).toHaveText('score threshold 8 met');
+  await expect(
+    summaries(page).nth(1).locator('.jp-AgentTeam-SummaryFacts')
+  ).toContainText('Ended after 2 rounds');
+  const history = page.locator(`${SIDEBAR} .jp-AgentTeam-ScoreHistory`);
+  await expect(history.locator('circle')).toHaveCount(2);
+  await expect(history.locator('figcaption')).toHaveText(
+    'Lowest score by critique: round 1: 5, round 2: 9'
+  );
   const cells = await notebookCells(page);
   expect(cells.map(cell => cell.source)).toEqual([
     USER_CELL,
