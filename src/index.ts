@@ -9,7 +9,9 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { chatModelFactory, workspaceFactory } from './adapters';
 import { addCommands, CommandIDs } from './commands';
+import { fetchServerModelConfig } from './llm/jupyterServer';
 import { robotIcon } from './icons';
 import { AgentTeamModel } from './model';
 import { TeamCellMarks } from './notebook/teamCellMarks';
@@ -55,14 +57,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
     const settings = new AgentTeamSettings(rawSettings);
 
+    const serverSettings = app.serviceManager.serverSettings;
     const model = new AgentTeamModel({
       tracker,
       settings,
-      serverSettings: app.serviceManager.serverSettings,
+      translator,
       contents: app.serviceManager.contents,
       activate: widget => app.shell.activateById(widget.id),
-      translator,
-      sessionDialogs: sessionDialogs ?? undefined
+      createChatModel: chatModelFactory(serverSettings, settings, translator),
+      createWorkspace: workspaceFactory(
+        translator,
+        sessionDialogs ?? undefined
+      ),
+      fetchServerConfig: () => fetchServerModelConfig(serverSettings)
     });
     void model.refreshServerConfig();
 

@@ -3,35 +3,28 @@
  * notice shown when a request cannot start. Views render it; commands and
  * views call its methods.
  */
-import type { ISessionContextDialogs } from '@jupyterlab/apputils';
-import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { PathExt } from '@jupyterlab/coreutils';
-import type { Contents, ServerConnection } from '@jupyterlab/services';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { Contents } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
-import {
-  IServerModelConfig,
-  fetchServerModelConfig,
-  jupyterFetch,
-  proxyBaseUrl
-} from './llm/jupyterServer';
-import { OpenAIChatModel } from './llm/openai';
+import type { IServerModelConfig } from './llm/jupyterServer';
 import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
-import { NotebookWorkspace } from './notebook/workspace';
 import { AgentTeamSettings } from './settings';
 import { exportRunMarkdown } from './team/exportMarkdown';
 import { TeamRun } from './team/teamRun';
+import type { IChatModel, INotebookWorkspace } from './team/types';
 
 export class AgentTeamModel {
   constructor(options: AgentTeamModel.IOptions) {
     this._tracker = options.tracker;
     this._settings = options.settings;
-    this._serverSettings = options.serverSettings;
-    this._translator = options.translator;
-    this._sessionDialogs = options.sessionDialogs;
+    this._createChatModelFor = options.createChatModel;
+    this._createWorkspace = options.createWorkspace;
+    this._fetchServerConfig = options.fetchServerConfig;
     this._contents = options.contents;
     this._activate = options.activate;
     this._trans = options.translator.load('jupyterlab_agent_team');
@@ -77,7 +70,7 @@ export class AgentTeamModel {
    * The model and server a run will use: the settings where set, else the
    * Jupyter server's. The server's model name only goes with its own server.
    */
-  get modelChoice(): { model: string; endpoint: string } {
+  get modelChoice(): AgentTeamModel.IModelChoice {
     const settings = this._settings.model;
     const server = this._serverConfig;
     if (settings.baseUrl) {
@@ -104,7 +97,7 @@ export class AgentTeamModel {
   /** Load what the server knows of its model server, for the header line. */
   async refreshServerConfig(): Promise<void> {
     try {
-      this._serverConfig = await fetchServerModelConfig(this._serverSettings);
+      this._serverConfig = await this._fetchServerConfig();
     } catch {
       this._serverConfig = null;
     }
@@ -217,30 +210,9 @@ export class AgentTeamModel {
     Signal.clearData(this);
   }
 
-  private _createChatModel(): OpenAIChatModel {
-    const settings = this._settings.model;
-    const { model, endpoint } = this.modelChoice;
-    return new OpenAIChatModel({
-      baseURL: proxyBaseUrl(this._serverSettings),
-      fetch: jupyterFetch(this._serverSettings),
-      model,
-      temperature: settings.temperature,
-      seed: settings.seed,
-      streamIdleTimeoutMs: settings.streamIdleTimeout * 1000,
-      requestTimeoutMs: settings.requestTimeout * 1000,
-      headers: settings.baseUrl
-        ? { 'X-Agent-Team-Base-Url': settings.baseUrl }
-        : undefined,
-      describeEndpoint: endpoint || this._trans.__('the model server')
-    });
-  }
-
-  private _createWorkspace(panel: NotebookPanel): NotebookWorkspace {
-    return new NotebookWorkspace({
-      panel,
-      translator: this._translator,
-      sessionDialogs: this._sessionDialogs
-    });
+  /** A model client for the model and server chosen now. */
+  private _createChatModel(): IChatModel {
+    return this._createChatModelFor(this.modelChoice);
   }
 
   private async _writeExport(
@@ -342,11 +314,11 @@ export class AgentTeamModel {
 
   private _tracker: INotebookTracker;
   private _settings: AgentTeamSettings;
-  private _serverSettings: ServerConnection.ISettings;
-  private _translator: ITranslator;
-  private _sessionDialogs?: ISessionContextDialogs;
+  private _createChatModelFor: AgentTeamModel.IOptions['createChatModel'];
+  private _createWorkspace: AgentTeamModel.IOptions['createWorkspace'];
+  private _fetchServerConfig: AgentTeamModel.IOptions['fetchServerConfig'];
   private _trans: TranslationBundle;
-  private _contents: Contents.IManager;
+  private _contents: AgentTeamModel.IOptions['contents'];
   private _activate: (widget: Widget) => void;
   private _runs: TeamRun[] = [];
   /** The notebook each run is bound to. */
@@ -358,15 +330,29 @@ export class AgentTeamModel {
 }
 
 export namespace AgentTeamModel {
+  /** The model and server a run will use, as the header shows them. */
+  export interface IModelChoice {
+    model: string;
+    endpoint: string;
+  }
+
+  /**
+   * What the view-model is given: the composition root (index.ts) builds the
+   * concretions, so this model runs in jest with fakes.
+   */
   export interface IOptions {
     tracker: INotebookTracker;
     settings: AgentTeamSettings;
-    serverSettings: ServerConnection.ISettings;
     translator: ITranslator;
-    sessionDialogs?: ISessionContextDialogs;
     /** Where exported reports are written. */
-    contents: Contents.IManager;
+    contents: Pick<Contents.IManager, 'save'>;
     /** Bring a notebook to the front (the shell's activateById). */
     activate: (widget: Widget) => void;
+    /** A model client for this choice of model and server. */
+    createChatModel: (choice: IModelChoice) => IChatModel;
+    /** The cells and kernel of one notebook. */
+    createWorkspace: (panel: NotebookPanel) => INotebookWorkspace;
+    /** What the Jupyter server says of its model server. */
+    fetchServerConfig: () => Promise<IServerModelConfig>;
   }
 }
