@@ -152,7 +152,6 @@ export class FakeWorkspace implements INotebookWorkspace {
     }
     remove.forEach(id => this._teamCell(id));
     this.cells = this.cells.filter(cell => !remove.includes(cell.id));
-    this.drafts += 1;
     return ids;
   }
 
@@ -198,8 +197,6 @@ export class FakeWorkspace implements INotebookWorkspace {
     }
   }
 
-  /** Drafts written so far (one undo step each). */
-  drafts = 0;
   private _idleWaiters: (() => void)[] = [];
   private _interrupts = new Map<string, () => void>();
 
