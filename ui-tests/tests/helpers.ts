@@ -211,3 +211,21 @@ export async function startSleepingCell(
     { timeout: 60000 }
   );
 }
+
+/**
+ * The scripted model answers with `replies`; the user asks `task` in a fresh
+ * notebook; resolves once the run ends with `endsWith`.
+ */
+export async function runTask(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string,
+  run: { replies: unknown; task: string; endsWith: string; timeout?: number }
+): Promise<void> {
+  await setScenario(request, { replies: run.replies });
+  await openNotebook(page, tmpPath);
+  await ask(page, run.task);
+  await expect(summaries(page)).toHaveAttribute('data-reason', run.endsWith, {
+    timeout: run.timeout ?? 60000
+  });
+}

@@ -17,7 +17,8 @@ import {
   streamText,
   summaries,
   startSleepingCell,
-  untrackedKernels
+  untrackedKernels,
+  runTask
 } from './helpers';
 import { coderReply, criticReply } from './scenarios';
 
@@ -229,7 +230,7 @@ test.describe('with document-wide undo and automatic revisions', () => {
     request,
     tmpPath
   }) => {
-    await setScenario(request, {
+    await runTask(page, request, tmpPath, {
       replies: {
         coder: [
           coderReply('Two cells.', ["print('a')", "print('b')"]),
@@ -239,12 +240,9 @@ test.describe('with document-wide undo and automatic revisions', () => {
           criticReply([9, 9, 9, 9, 9, 5], ['Merge the cells']),
           criticReply(NINES, ['None.'])
         ]
-      }
-    });
-    await openNotebook(page, tmpPath);
-    await ask(page, 'print a and b');
-    await expect(summaries(page)).toHaveAttribute('data-reason', 'threshold', {
-      timeout: 60000
+      },
+      task: 'print a and b',
+      endsWith: 'threshold'
     });
     expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
       USER_CELL,

@@ -13,13 +13,11 @@ import type { APIRequestContext } from '@playwright/test';
 import {
   SIDEBAR,
   USER_CELL,
-  ask,
   modelCalls,
   notebookCells,
-  openNotebook,
   scores,
-  setScenario,
-  summaries
+  summaries,
+  runTask
 } from './helpers';
 import {
   FIRST_CRITIQUE_ACTIONS,
@@ -43,7 +41,7 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
   request,
   tmpPath
 }) => {
-  await setScenario(request, {
+  await runTask(page, request, tmpPath, {
     replies: {
       coder: [
         coderReply('Fields, then the plot.', [LOAD_CELL, FIXED_PLOT_CELL]),
@@ -53,15 +51,10 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
         criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS),
         criticReply([9, 9, 9, 9, 9, 9], ['None.'])
       ]
-    }
+    },
+    task: TASK,
+    endsWith: 'revisions-used'
   });
-  await openNotebook(page, tmpPath);
-  await ask(page, TASK);
-  await expect(summaries(page)).toHaveAttribute(
-    'data-reason',
-    'revisions-used',
-    { timeout: 60000 }
-  );
   await page.notebook.save();
 
   // A plain browser reload (Galata's own waits for a Launcher; the notebook is back instead).
@@ -136,21 +129,16 @@ async function oneCritiquedRun(
   request: APIRequestContext,
   tmpPath: string
 ): Promise<void> {
-  await setScenario(request, {
+  await runTask(page, request, tmpPath, {
     replies: {
       coder: [
         coderReply('Fields, then the plot.', [LOAD_CELL, FIXED_PLOT_CELL])
       ],
       critic: [criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS)]
-    }
+    },
+    task: TASK,
+    endsWith: 'revisions-used'
   });
-  await openNotebook(page, tmpPath);
-  await ask(page, TASK);
-  await expect(summaries(page)).toHaveAttribute(
-    'data-reason',
-    'revisions-used',
-    { timeout: 60000 }
-  );
 }
 
 test('Export writes the run as Markdown beside the notebook, with its plot as a file', async ({
