@@ -16,6 +16,7 @@ import { robotIcon } from './icons';
 import { AgentTeamModel } from './model';
 import { TeamCellMarks } from './notebook/teamCellMarks';
 import { AgentTeamSettings } from './settings';
+import { plotThumbnail } from './widgets/plotThumbnail';
 import { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
 import { createModelTextRendermime } from './widgets/modelTextRendermime';
 
@@ -69,7 +70,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         translator,
         sessionDialogs ?? undefined
       ),
-      fetchServerConfig: () => fetchServerModelConfig(serverSettings)
+      fetchServerConfig: () => fetchServerModelConfig(serverSettings),
+      thumbnail: plotThumbnail
     });
     void model.refreshServerConfig();
 

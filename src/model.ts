@@ -25,6 +25,7 @@ export class AgentTeamModel {
     this._createChatModelFor = options.createChatModel;
     this._createWorkspace = options.createWorkspace;
     this._fetchServerConfig = options.fetchServerConfig;
+    this._thumbnail = options.thumbnail;
     this._contents = options.contents;
     this._activate = options.activate;
     this._trans = options.translator.load('jupyterlab_agent_team');
@@ -132,7 +133,8 @@ export class AgentTeamModel {
       task: text,
       model: this._createChatModel(),
       workspace: this._createWorkspace(panel),
-      config: this._settings.team
+      config: this._settings.team,
+      thumbnail: this._thumbnail
     });
     this._watch(run, panel);
     this._runs.push(run);
@@ -154,6 +156,35 @@ export class AgentTeamModel {
     }
     this._notice = null;
     return run.rerunWithCritique(note);
+  }
+
+  /** Whether a round of this run can be restored now: it is the newest run, idle, in an open notebook. */
+  canRestore(run: TeamRun): boolean {
+    const panel = this._panels.get(run);
+    return (
+      !this.activeRun &&
+      run === this._runs[this._runs.length - 1] &&
+      run.phase === 'ended' &&
+      !!panel &&
+      !panel.isDisposed
+    );
+  }
+
+  /** Put a scored round's code back into the run's cells, rerun and rescore them. */
+  async restoreRound(
+    run: TeamRun,
+    round: number
+  ): Promise<TeamRun.ISummary | null> {
+    if (!this.canRestore(run)) {
+      return this._refuse(
+        this._trans.__(
+          'Only the newest run can restore a round, once the team is idle and its notebook is open.'
+        )
+      );
+    }
+    this._notice = null;
+    this._emit();
+    return run.restoreRound(round);
   }
 
   stop(): void {
@@ -246,18 +277,38 @@ export class AgentTeamModel {
     if (panel.isDisposed) {
       return;
     }
+    const records = readRunRecords(panel);
+    // The record leaves out each run's newest plot: its cells show it.
+    const latestPlots = await Promise.all(
+      records.map(record => {
+        const png = cellPngs(
+          panel,
+          record.cells.map(cell => cell.id)
+        )[0];
+        return png ? this._thumbnail(png) : null;
+      })
+    );
+    if (panel.isDisposed) {
+      return;
+    }
     const known = new Set(this._runs.map(run => run.id));
-    const restored = readRunRecords(panel)
-      .filter(record => !known.has(record.id))
-      .map(record => {
-        const run = TeamRun.fromRecord(record, {
+    const restored = records.flatMap((record, i) => {
+      if (known.has(record.id)) {
+        return [];
+      }
+      const run = TeamRun.fromRecord(
+        record,
+        {
           model: this._createChatModel(),
           workspace: this._createWorkspace(panel),
-          config: this._settings.team
-        });
-        this._watch(run, panel);
-        return run;
-      });
+          config: this._settings.team,
+          thumbnail: this._thumbnail
+        },
+        latestPlots[i]
+      );
+      this._watch(run, panel);
+      return [run];
+    });
     if (restored.length > 0) {
       this._runs = [...restored, ...this._runs].sort((a, b) =>
         a.startedAt.localeCompare(b.startedAt)
@@ -317,6 +368,7 @@ export class AgentTeamModel {
   private _createChatModelFor: AgentTeamModel.IOptions['createChatModel'];
   private _createWorkspace: AgentTeamModel.IOptions['createWorkspace'];
   private _fetchServerConfig: AgentTeamModel.IOptions['fetchServerConfig'];
+  private _thumbnail: AgentTeamModel.IOptions['thumbnail'];
   private _trans: TranslationBundle;
   private _contents: AgentTeamModel.IOptions['contents'];
   private _activate: (widget: Widget) => void;
@@ -354,5 +406,7 @@ export namespace AgentTeamModel {
     createWorkspace: (panel: NotebookPanel) => INotebookWorkspace;
     /** What the Jupyter server says of its model server. */
     fetchServerConfig: () => Promise<IServerModelConfig>;
+    /** A base64 PNG plot as a small image URL for a round's gallery card, or null. */
+    thumbnail: (png: string) => Promise<string | null>;
   }
 }

@@ -34,7 +34,8 @@ function fakePanel(path: string) {
         getMetadata: (key: string) => metadata.get(key),
         setMetadata: (key: string, value: unknown) =>
           metadata.set(key, JSON.parse(JSON.stringify(value))),
-        cells: { changed: new Signal<unknown, unknown>({}) }
+        cells: { changed: new Signal<unknown, unknown>({}) },
+        sharedModel: { cells: [] }
       },
       widgets: []
     },
@@ -78,6 +79,7 @@ function createModel(
       return next;
     },
     createWorkspace: panel => workspaces.get(panel as unknown as FakePanel)!,
+    thumbnail: async png => `data:image/png;base64,${png}`,
     fetchServerConfig: async () => ({
       baseUrl: 'http://localhost:1234/v1',
       model: 'qwen2.5-coder',
@@ -173,6 +175,59 @@ describe('AgentTeamModel', () => {
     tracker.widgetAdded.emit(panel);
     await settle();
     expect(model.runs).toHaveLength(1);
+  });
+
+  it('restores a round of the newest run after a reload, and only while it is the newest', async () => {
+    const panel = fakePanel('analysis.ipynb');
+    const workspace = new FakeWorkspace(() => ok('plotted\n'));
+    const titled = PLOT + "\nplt.title('Weight vs horsepower')";
+    const first = createModel(
+      fakeTracker([panel]),
+      [
+        new ScriptedModel({
+          coder: [python(PLOT), python(titled)],
+          critic: [critique([9, 9, 9, 9, 9, 5]), critique([9, 9, 9, 9, 9, 6])]
+        })
+      ],
+      new Map([[panel, workspace]])
+    );
+    await first.model.ask(TASK);
+    await first.model.rerunWithCritique();
+
+    // A reload: the run comes back with both rounds and can restore the first.
+    const tracker = fakeTracker([]);
+    const { model } = createModel(
+      tracker,
+      [
+        new ScriptedModel({ critic: [critique([9, 9, 9, 9, 9, 7])] }),
+        new ScriptedModel({
+          coder: [python(PLOT)],
+          critic: [critique([9, 9, 9, 9, 9, 9])]
+        })
+      ],
+      new Map([[panel, workspace]])
+    );
+    tracker.widgetAdded.emit(panel);
+    await settle();
+    const [run] = model.runs;
+    expect(run.scoredRounds.map(r => r.round)).toEqual([1, 2]);
+    expect(workspace.teamCells().map(cell => cell.source)).toEqual([titled]);
+    panel.isDisposed = true;
+    expect(model.canRestore(run)).toBe(false);
+    panel.isDisposed = false;
+    expect(model.canRestore(run)).toBe(true);
+
+    const summary = await model.restoreRound(run, 1);
+    expect(summary?.reason).toBe('restored');
+    expect(workspace.teamCells().map(cell => cell.source)).toEqual([PLOT]);
+    expect(run.latestCritique?.lowest).toBe(7);
+
+    // Once a newer run exists, the older one no longer restores.
+    tracker.currentWidget = panel;
+    await model.ask(TASK);
+    expect(model.canRestore(run)).toBe(false);
+    expect(await model.restoreRound(run, 2)).toBeNull();
+    expect(model.notice).toContain('Only the newest run');
   });
 
   it('applies the approval toggle to the run in progress', async () => {

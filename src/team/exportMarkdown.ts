@@ -92,6 +92,9 @@ export function exportRunMarkdown(
           ''
         );
         break;
+      case 'restore':
+        lines.push(`**Restored round ${message.restoredRound}.**`, '');
+        break;
       case 'feedback':
         lines.push(`**Your feedback:** ${message.text}`, '');
         break;

@@ -65,6 +65,23 @@ export function toModelOutput(
   return { text: truncateMiddle(text, options.maxChars), images };
 }
 
+/** The first valid PNG among the outputs, as base64 (no `data:` prefix), or null. */
+export function firstPng(outputs: IRawOutput[]): string | null {
+  for (const output of outputs) {
+    const value = output.data?.['image/png'];
+    if (value === undefined) {
+      continue;
+    }
+    const base64 = Private.joinText(value as string | string[])
+      .replace(/^data:image\/png;base64,/, '')
+      .replace(/\s+/g, '');
+    if (Private.pngSize(base64) !== null) {
+      return base64;
+    }
+  }
+  return null;
+}
+
 /** Remove ANSI escape sequences (colours, cursor moves, OSC titles and links). */
 export function stripAnsi(text: string): string {
   return text.replace(Private.ANSI, '');

@@ -16,8 +16,9 @@ const MAX_OUTPUT_CHARS = 1500;
 
 /**
  * Records that fit `budget` characters of JSON: long texts cut to head and
- * tail, then the oldest runs' messages thinned, then the oldest runs dropped.
- * The newest run is always kept, in its compact form.
+ * tail, then the oldest rounds' plots dropped, then the oldest runs' messages
+ * thinned, then the oldest runs dropped. The newest run is always kept, in
+ * its compact form. A run's latest plot is never duplicated: its cells hold it.
  */
 export function compactRecords(
   records: TeamRun.IRecord[],
@@ -25,6 +26,12 @@ export function compactRecords(
 ): TeamRun.IRecord[] {
   const compact = records.map(compactRecord);
   const size = () => JSON.stringify(compact).length;
+  for (const [run, index] of plotsOldestFirst(compact)) {
+    if (size() <= budget) {
+      break;
+    }
+    compact[run] = withoutPlot(compact[run], index);
+  }
   for (let i = 0; i < compact.length - 1 && size() > budget; i++) {
     compact[i] = thinned(compact[i]);
   }
@@ -54,6 +61,7 @@ export function parseRecords(value: unknown): TeamRun.IRecord[] {
 
 function compactRecord(record: TeamRun.IRecord): TeamRun.IRecord {
   const critique = record.latestCritique;
+  const latestScored = record.messages.map(m => !!m.scored).lastIndexOf(true);
   return {
     ...record,
     latestCritique: critique && {
@@ -64,9 +72,13 @@ function compactRecord(record: TeamRun.IRecord): TeamRun.IRecord {
       ...cell,
       output: truncateMiddle(cell.output, MAX_OUTPUT_CHARS)
     })),
-    messages: record.messages.map(message => ({
+    messages: record.messages.map((message, i) => ({
       ...message,
       text: truncateMiddle(message.text, MAX_MESSAGE_CHARS),
+      scored: message.scored && {
+        ...message.scored,
+        plot: i === latestScored ? null : message.scored.plot
+      },
       cells: message.cells?.map(report => ({
         ...report,
         output: truncateMiddle(report.output, MAX_OUTPUT_CHARS)
@@ -81,6 +93,25 @@ function compactRecord(record: TeamRun.IRecord): TeamRun.IRecord {
       }
     }))
   };
+}
+
+/** [run, message] positions of kept plots, oldest run and round first. */
+function plotsOldestFirst(records: TeamRun.IRecord[]): [number, number][] {
+  return records.flatMap((record, run) =>
+    record.messages.flatMap((message, index): [number, number][] =>
+      message.scored?.plot ? [[run, index]] : []
+    )
+  );
+}
+
+function withoutPlot(record: TeamRun.IRecord, index: number): TeamRun.IRecord {
+  const messages = [...record.messages];
+  const message = messages[index];
+  messages[index] = {
+    ...message,
+    scored: message.scored && { ...message.scored, plot: null }
+  };
+  return { ...record, messages };
 }
 
 /** An older run reduced to its outline: who said what kind of thing, the scores, the summaries. */

@@ -12,7 +12,7 @@ import { extractCodeBlocks, describeNonRunnable } from './codeBlocks';
 import { ITeamConfig } from './config';
 import { ICritique, parseCritique, saysTerminate } from './critique';
 import { formatChanges } from './lineDiff';
-import { toModelOutput } from './outputs';
+import { firstPng, toModelOutput } from './outputs';
 import { Transcript } from './transcript';
 import {
   coderMessages,
@@ -45,6 +45,8 @@ export class TeamRun {
     this._model = options.model;
     this._workspace = options.workspace;
     this._config = options.config;
+    this._thumbnail =
+      options.thumbnail ?? (async png => `data:image/png;base64,${png}`);
   }
 
   readonly id: string;
@@ -121,7 +123,7 @@ export class TeamRun {
       throw new Error('A run starts once; use rerunWithCritique to go on.');
     }
     this._post('user_proxy', 'task', this.task);
-    return this._cycle(null, null);
+    return this._cycle(() => this._loop(null, null));
   }
 
   /**
@@ -136,9 +138,39 @@ export class TeamRun {
     }
     const trimmed = note.trim();
     this._post('user_proxy', 'rerun', trimmed);
-    return this._cycle(
-      critiqueFeedback(this._latestCritique.text),
-      trimmed || null
+    const feedback = critiqueFeedback(this._latestCritique.text);
+    return this._cycle(() => this._loop(feedback, trimmed || null));
+  }
+
+  /** The rounds a critique scored, oldest first, with what ran in each. */
+  get scoredRounds(): TeamRun.IScoredRoundEntry[] {
+    return this.messages.flatMap(message =>
+      message.critique && message.scored
+        ? [
+            {
+              messageId: message.id,
+              round: message.round,
+              critique: message.critique,
+              scored: message.scored
+            }
+          ]
+        : []
+    );
+  }
+
+  /**
+   * Put a scored round's cells back into the team's cells, run them and have
+   * the Critic score them again. The Coder is not asked: the code is the
+   * round's, exactly.
+   */
+  async restoreRound(round: number): Promise<TeamRun.ISummary> {
+    const entry = this.scoredRounds.find(e => e.round === round);
+    if (this._phase !== 'ended' || !entry) {
+      throw new Error(`Round ${round} cannot be restored now.`);
+    }
+    this._post('user_proxy', 'restore', '', false, { restoredRound: round });
+    return this._cycle(() =>
+      this._restoreLoop([...entry.scored.sources], round)
     );
   }
 
@@ -196,10 +228,15 @@ export class TeamRun {
     };
   }
 
-  /** A run restored from its record: ended, and rerunnable while its cells exist. */
+  /**
+   * A run restored from its record: ended, and rerunnable while its cells
+   * exist. `latestPlot` is the plot its cells show now, which the record
+   * leaves out of its newest round.
+   */
   static fromRecord(
     record: TeamRun.IRecord,
-    options: Omit<TeamRun.IOptions, 'task' | 'id'>
+    options: Omit<TeamRun.IOptions, 'task' | 'id'>,
+    latestPlot: string | null = null
   ): TeamRun {
     const run = new TeamRun({ ...options, task: record.task, id: record.id });
     run._startedAt = record.startedAt;
@@ -209,6 +246,12 @@ export class TeamRun {
     run._cells = record.cells.map(cell => ({ ...cell }));
     for (const message of record.messages) {
       run.transcript.add({ ...message, streaming: false });
+    }
+    const newest = run.scoredRounds.pop();
+    if (newest && !newest.scored.plot && latestPlot) {
+      run.transcript.update(newest.messageId, {
+        scored: { ...newest.scored, plot: latestPlot }
+      });
     }
     run._phase = 'ended';
     return run;
@@ -225,8 +268,7 @@ export class TeamRun {
   }
 
   private async _cycle(
-    firstFeedback: string | null,
-    userNote: string | null
+    loop: () => Promise<TeamRun.IEnd>
   ): Promise<TeamRun.ISummary> {
     const abort = new AbortController();
     this._abort = abort;
@@ -237,7 +279,7 @@ export class TeamRun {
     this._setPhase('running');
     this._cycleMessages = 0;
     try {
-      let end = await this._loop(firstFeedback, userNote);
+      let end = await loop();
       // "At the end" mode: the user may send the team on instead of ending.
       while (
         this._config.approvalMode === 'end' &&
@@ -362,6 +404,34 @@ export class TeamRun {
     }
   }
 
+  /** A restored round: its cells as they were, run and scored once. */
+  private async _restoreLoop(
+    sources: string[],
+    from: number
+  ): Promise<TeamRun.IEnd> {
+    this._setActivity({ kind: 'checking-kernel' });
+    const notReady = await Private.unlessStopped(
+      this._workspace.checkReady(),
+      this._abort
+    );
+    if (notReady !== null) {
+      return { reason: 'kernel', detail: notReady };
+    }
+    this._round += 1;
+    await this._applyDraft(sources);
+    const execution = await this._userProxyTurn();
+    if (execution.aborted) {
+      return { reason: 'kernel', detail: execution.aborted };
+    }
+    if (execution.failed) {
+      return { reason: 'restored', detail: '' };
+    }
+    const critique = await this._criticTurn(execution.images, from);
+    return meetsThreshold(critique, this._config.scoreThreshold)
+      ? { reason: 'threshold', detail: '' }
+      : { reason: 'restored', detail: '' };
+  }
+
   private async _coderTurn(
     feedback: string | null,
     userNote: string | null
@@ -386,7 +456,8 @@ export class TeamRun {
   }
 
   private async _criticTurn(
-    images: string[]
+    images: string[],
+    restoredFrom?: number
   ): Promise<TeamRun.ICritiqueResult> {
     this._setActivity({ kind: 'critic-scoring' });
     this._dropRemovedCells();
@@ -398,13 +469,19 @@ export class TeamRun {
       images: this._config.vision ? images : []
     });
     const previous = this._latestCritique;
+    const scored: TeamRun.IScoredRound = {
+      sources: this._cells.map(cell => cell.source),
+      plot: this._roundPlot,
+      ...(restoredFrom === undefined ? {} : { restoredFrom })
+    };
     const message = this._post('critic', 'critique', '', true);
     const text = await this._modelTurn(message, messages);
     const critique = { ...parseCritique(text), text };
     this._latestCritique = critique;
     this.transcript.update(message.id, {
       critique,
-      previousCritique: previous
+      previousCritique: previous,
+      scored
     });
     return critique;
   }
@@ -531,6 +608,7 @@ export class TeamRun {
       aborted: null,
       images: []
     };
+    this._roundPlot = null;
     const report = (entry: TeamRun.ICellReport) => {
       reports.push(entry);
       this.transcript.update(message.id, { cells: [...reports] });
@@ -557,6 +635,10 @@ export class TeamRun {
         });
         cell.output = converted.text;
         outcome.images.push(...converted.images);
+        const plot = this._roundPlot ? null : firstPng(execution.outputs);
+        if (plot) {
+          this._roundPlot = await this._thumbnail(plot);
+        }
         const status: TeamRun.CellStatus =
           ended === 'timeout'
             ? 'timeout'
@@ -771,6 +853,7 @@ export class TeamRun {
   }
 
   private _model: IChatModel;
+  private _thumbnail: (png: string) => Promise<string | null>;
   private _startedAt = new Date().toISOString();
   private _workspace: INotebookWorkspace;
   private _config: ITeamConfig;
@@ -783,6 +866,8 @@ export class TeamRun {
   /** Marks kernel output as data in every prompt of this run. */
   private _nonce = UUID.uuid4().replace(/-/g, '').slice(0, 16);
   private _round = 0;
+  /** The first plot the current round's cells drew. */
+  private _roundPlot: string | null = null;
   private _cycleMessages = 0;
   private _cycleStartedAt = Date.now();
   private _usage: TeamRun.IUsage = {
@@ -826,6 +911,8 @@ export namespace TeamRun {
     workspace: INotebookWorkspace;
     config: ITeamConfig;
     id?: string;
+    /** The image URL kept for a round's gallery card (default: the plot itself, as a data URL). */
+    thumbnail?: (png: string) => Promise<string | null>;
   }
 
   export type Phase = 'idle' | 'running' | 'ended';
@@ -851,6 +938,16 @@ export namespace TeamRun {
   export type EndReason = Transcript.EndReason;
   export type IUsage = Transcript.IUsage;
   export type ISummary = Transcript.ISummary;
+  export type IScoredRound = Transcript.IScoredRound;
+
+  /** A round the Critic scored, as the gallery shows it. */
+  export interface IScoredRoundEntry {
+    /** The critique message that holds it. */
+    messageId: string;
+    round: number;
+    critique: ICritiqueResult;
+    scored: IScoredRound;
+  }
 
   export type DecisionKind = 'approve-draft' | 'feedback';
 

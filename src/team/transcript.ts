@@ -98,6 +98,7 @@ export namespace Transcript {
   export type MessageKind =
     | 'task'
     | 'rerun'
+    | 'restore'
     | 'feedback'
     | 'code'
     | 'approval'
@@ -143,6 +144,15 @@ export namespace Transcript {
     reason: string;
   }
 
+  /** What a critique scored: the cells as they ran, and the round's first plot. */
+  export interface IScoredRound {
+    sources: readonly string[];
+    /** The plot as a `data:` image URL; null when the round drew none or the record left it out. */
+    plot: string | null;
+    /** The round these cells were restored from, if they were. */
+    restoredFrom?: number;
+  }
+
   export type EndReason =
     | 'threshold'
     | 'terminate'
@@ -151,6 +161,7 @@ export namespace Transcript {
     | 'fix-attempts'
     | 'no-code'
     | 'skipped'
+    | 'restored'
     | 'stopped'
     | 'model-error'
     | 'kernel'
@@ -196,6 +207,10 @@ export namespace Transcript {
     readonly removedCell?: number;
     readonly critique?: ICritiqueResult;
     readonly previousCritique?: ICritiqueResult | null;
+    /** On a critique: what it scored, so the round can be seen and restored. */
+    readonly scored?: IScoredRound;
+    /** On a restore request: the round asked for. */
+    readonly restoredRound?: number;
     readonly summary?: ISummary;
   }
 }

@@ -3,6 +3,7 @@
  * rendered from the AgentTeamModel.
  */
 import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
@@ -19,6 +20,7 @@ import {
 } from './labels';
 import { MessageView } from './MessageView';
 import { RerunForm } from './RerunForm';
+import { RoundGallery } from './RoundGallery';
 import { ScoreHistory } from './ScoreHistory';
 import { TaskBox } from './TaskBox';
 
@@ -33,18 +35,36 @@ export class AgentTeamSidebar extends ReactWidget {
     const { model } = this._options;
     return (
       <UseSignal signal={model.changed}>
-        {() => <SidebarView {...this._options} />}
+        {() => (
+          <SidebarView
+            {...this._options}
+            unfolded={this._unfolded}
+            onToggleFold={runId => this._toggleFold(runId)}
+          />
+        )}
       </UseSignal>
     );
   }
 
-  /** Scroll the run with this id into view; false when the sidebar does not hold it. */
+  /** Unfold the run with this id and scroll it into view; false when the sidebar does not hold it. */
   revealRun(runId: string): boolean {
-    const node = this.node.querySelector<HTMLElement>(
-      `.jp-AgentTeam-Run[data-run="${CSS.escape(runId)}"]`
+    const selector = `.jp-AgentTeam-Run[data-run="${CSS.escape(runId)}"]`;
+    if (!this.node.querySelector(selector)) {
+      return false;
+    }
+    if (this.node.querySelector(`${selector}[data-folded="true"]`)) {
+      this._unfolded.add(runId);
+    }
+    // Render now, so the unfolded run is there to scroll to.
+    this.processMessage(Widget.Msg.UpdateRequest);
+    void this.renderPromise?.then(() =>
+      requestAnimationFrame(() =>
+        this.node
+          .querySelector<HTMLElement>(selector)
+          ?.scrollIntoView({ block: 'start' })
+      )
     );
-    node?.scrollIntoView({ block: 'start' });
-    return node !== null;
+    return true;
   }
 
   /** Put the cursor in the task box. */
@@ -54,7 +74,16 @@ export class AgentTeamSidebar extends ReactWidget {
       ?.focus();
   }
 
+  private _toggleFold(runId: string): void {
+    if (!this._unfolded.delete(runId)) {
+      this._unfolded.add(runId);
+    }
+    this.update();
+  }
+
   private _options: AgentTeamSidebar.IOptions;
+  /** Older runs the user opened; the rest fold to their header. */
+  private _unfolded = new Set<string>();
 }
 
 export namespace AgentTeamSidebar {
@@ -65,8 +94,13 @@ export namespace AgentTeamSidebar {
   }
 }
 
-function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
-  const { model, rendermime, trans } = props;
+function SidebarView(
+  props: AgentTeamSidebar.IOptions & {
+    unfolded: ReadonlySet<string>;
+    onToggleFold: (runId: string) => void;
+  }
+): JSX.Element {
+  const { model, rendermime, trans, unfolded, onToggleFold } = props;
   const active = model.activeRun;
   const rerunnable = model.rerunnable;
   const { model: modelName, endpoint } = model.modelChoice;
@@ -114,6 +148,11 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
     following.current = true;
     void model.rerunWithCritique(note);
   };
+  const restore = (run: TeamRun, round: number) => {
+    following.current = true;
+    void model.restoreRound(run, round);
+  };
+  const newest = model.runs[model.runs.length - 1];
   // Whether a run started: a refused task stays in the box.
   const send = (task: string): boolean => {
     following.current = true;
@@ -169,7 +208,14 @@ function SidebarView(props: AgentTeamSidebar.IOptions): JSX.Element {
               run={run}
               rendermime={rendermime}
               trans={trans}
+              folded={run !== newest && !unfolded.has(run.id)}
+              onToggleFold={run === newest ? null : () => onToggleFold(run.id)}
               onRerun={run === rerunnable ? rerun : null}
+              onRestore={
+                model.canRestore(run)
+                  ? (round: number) => restore(run, round)
+                  : null
+              }
               onFollow={followAgain}
               onRevealCell={revealCell}
               onExport={() =>
@@ -203,14 +249,29 @@ function RunView(props: {
   run: TeamRun;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
+  /** Shown as its header only. */
+  folded: boolean;
+  /** Fold or unfold; null for the newest run, which stays open. */
+  onToggleFold: (() => void) | null;
   onRerun: ((note: string) => void) | null;
+  onRestore: ((round: number) => void) | null;
   /** The user sent the team on: follow the transcript again. */
   onFollow: () => void;
   onExport: () => void;
   onRevealCell: (run: TeamRun, cellId: string) => void;
 }): JSX.Element {
-  const { run, rendermime, trans, onRerun, onFollow, onExport, onRevealCell } =
-    props;
+  const {
+    run,
+    rendermime,
+    trans,
+    folded,
+    onToggleFold,
+    onRerun,
+    onRestore,
+    onFollow,
+    onExport,
+    onRevealCell
+  } = props;
   // New messages re-render the run; a message's own changes re-render only it.
   return (
     <UseSignal signal={run.transcript.added}>
@@ -224,11 +285,29 @@ function RunView(props: {
             ? [...messages].reverse().find(m => m.kind === 'approval')
             : undefined;
         return (
-          <div className="jp-AgentTeam-Run" data-run={run.id}>
+          <div
+            className="jp-AgentTeam-Run"
+            data-run={run.id}
+            data-folded={folded ? 'true' : 'false'}
+          >
             <div className="jp-AgentTeam-RunHeader">
-              <span className="jp-AgentTeam-RunTitle">
-                {trans.__('Run on %1', run.notebookPath)}
-              </span>
+              {onToggleFold ? (
+                <button
+                  className="jp-AgentTeam-RunFold"
+                  aria-expanded={!folded}
+                  title={run.task}
+                  onClick={onToggleFold}
+                >
+                  <span className="jp-AgentTeam-RunFoldTask">{run.task}</span>
+                  <span className="jp-AgentTeam-RunFoldFacts">
+                    {runFacts(run, trans)}
+                  </span>
+                </button>
+              ) : (
+                <span className="jp-AgentTeam-RunTitle">
+                  {trans.__('Run on %1', run.notebookPath)}
+                </span>
+              )}
               {run.phase === 'ended' && (
                 <button
                   className="jp-Button jp-mod-styled jp-mod-minimal jp-AgentTeam-ExportButton"
@@ -241,45 +320,54 @@ function RunView(props: {
                 </button>
               )}
             </div>
-            {messages.map(message =>
-              message.kind === 'summary' && message.summary ? (
-                <div
-                  key={message.id}
-                  className="jp-AgentTeam-Summary"
-                  data-reason={message.summary.reason}
-                >
-                  <div className="jp-AgentTeam-SummaryReason">
-                    {endReasonLabel(message.summary, trans)}
+            {!folded &&
+              messages.map(message =>
+                message.kind === 'summary' && message.summary ? (
+                  <div
+                    key={message.id}
+                    className="jp-AgentTeam-Summary"
+                    data-reason={message.summary.reason}
+                  >
+                    <div className="jp-AgentTeam-SummaryReason">
+                      {endReasonLabel(message.summary, trans)}
+                    </div>
+                    <div className="jp-AgentTeam-SummaryFacts">
+                      {summaryFacts(message.summary, trans).map(fact => (
+                        <span key={fact}>{fact}</span>
+                      ))}
+                    </div>
                   </div>
-                  <div className="jp-AgentTeam-SummaryFacts">
-                    {summaryFacts(message.summary, trans).map(fact => (
-                      <span key={fact}>{fact}</span>
-                    ))}
-                  </div>
-                </div>
-              ) : (
-                <MessageView
-                  key={message.id}
-                  run={run}
-                  id={message.id}
-                  rendermime={rendermime}
-                  trans={trans}
-                  awaitsDecision={message === waitingDraft}
-                  onFollow={onFollow}
-                  onRevealCell={onRevealCell}
-                >
-                  {onRerun && message === lastCritique ? (
-                    <RerunForm onRerun={onRerun} trans={trans} />
-                  ) : null}
-                </MessageView>
-              )
-            )}
-            {run.phase === 'ended' && (
+                ) : (
+                  <MessageView
+                    key={message.id}
+                    run={run}
+                    id={message.id}
+                    rendermime={rendermime}
+                    trans={trans}
+                    awaitsDecision={message === waitingDraft}
+                    onFollow={onFollow}
+                    onRevealCell={onRevealCell}
+                  >
+                    {onRerun && message === lastCritique ? (
+                      <RerunForm onRerun={onRerun} trans={trans} />
+                    ) : null}
+                  </MessageView>
+                )
+              )}
+            {!folded && run.phase === 'ended' && (
               <ScoreHistory
                 critiques={messages.flatMap(m =>
                   m.critique ? [{ round: m.round, critique: m.critique }] : []
                 )}
                 threshold={run.threshold}
+                trans={trans}
+              />
+            )}
+            {!folded && run.phase === 'ended' && (
+              <RoundGallery
+                rounds={run.scoredRounds}
+                threshold={run.threshold}
+                onRestore={onRestore}
                 trans={trans}
               />
             )}
@@ -298,4 +386,23 @@ function RunView(props: {
       }}
     </UseSignal>
   );
+}
+
+/** "14:02 · lowest 7 · 3 rounds": a folded run at a glance. */
+function runFacts(run: TeamRun, trans: TranslationBundle): string {
+  const started = new Date(run.startedAt);
+  const facts = [
+    started.toLocaleString(undefined, {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit'
+    })
+  ];
+  const lowest = run.latestCritique?.lowest;
+  if (lowest !== undefined && lowest !== null) {
+    facts.push(trans.__('lowest %1', lowest));
+  }
+  facts.push(trans._n('%1 round', '%1 rounds', run.scoredRounds.length));
+  return facts.join(' · ');
 }

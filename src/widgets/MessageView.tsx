@@ -127,6 +127,13 @@ export const MessageView = React.memo(function MessageView(
             ? trans.__('Rerun with critique. Note: %1', message.text)
             : trans.__('Rerun with critique.')}
         </div>
+      ) : message.kind === 'restore' ? (
+        <div className="jp-AgentTeam-TaskText">
+          {trans.__(
+            'Restore round %1: its cells go back into the notebook and run again.',
+            message.restoredRound ?? '?'
+          )}
+        </div>
       ) : message.kind === 'critique' && message.critique ? (
         <CritiqueView
           message={message}
@@ -341,6 +348,7 @@ namespace Private {
   export const USER_KINDS = new Set<TeamRun.MessageKind>([
     'task',
     'rerun',
+    'restore',
     'feedback',
     'notice'
   ]);

@@ -68,6 +68,8 @@ export function endReasonLabel(
       return summary.detail
         ? trans.__('you skipped the draft: %1', summary.detail)
         : trans.__('you skipped the draft');
+    case 'restored':
+      return trans.__('the restored round ran; Rerun with critique revises it');
     case 'stopped':
       return summary.interruptedCell === null
         ? trans.__('stopped by you')

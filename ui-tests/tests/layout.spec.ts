@@ -365,6 +365,14 @@ test.describe('at once, no automatic revisions', () => {
       0
     );
 
+    // A card per scored round, each with its plot; the older one restorable.
+    const roundCards = sidebar.locator('.jp-AgentTeam-RoundCard');
+    await expect(roundCards).toHaveCount(2);
+    await expect(roundCards.locator('img')).toHaveCount(2);
+    await expect(
+      sidebar.getByRole('button', { name: 'Restore round 2' })
+    ).toBeEnabled();
+
     await screenshots(page, 'sidebar', testInfo.outputPath.bind(testInfo));
     await rerunButton.scrollIntoViewIfNeeded();
 

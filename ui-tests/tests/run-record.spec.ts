@@ -13,6 +13,8 @@ import type { APIRequestContext } from '@playwright/test';
 import {
   SIDEBAR,
   USER_CELL,
+  ask,
+  setScenario,
   modelCalls,
   notebookCells,
   scores,
@@ -49,24 +51,16 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
       ],
       critic: [
         criticReply([9, 8, 9, 9, 8, 5], FIRST_CRITIQUE_ACTIONS),
-        criticReply([9, 9, 9, 9, 9, 9], ['None.'])
+        criticReply([9, 9, 9, 9, 9, 9], ['None.']),
+        // The restored first round, scored again.
+        criticReply([9, 8, 9, 9, 8, 6], FIRST_CRITIQUE_ACTIONS)
       ]
     },
     task: TASK,
     endsWith: 'revisions-used'
   });
   await page.notebook.save();
-
-  // A plain browser reload (Galata's own waits for a Launcher; the notebook is back instead).
-  await Promise.all([
-    page.waitForEvent('load'),
-    page.evaluate(() => window.location.reload())
-  ]);
-  await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-  await expect(
-    page.getByRole('main').getByRole('tab', { name: 'analysis.ipynb' })
-  ).toBeVisible();
-  await page.sidebar.openTab('agent-team-sidebar');
+  await reloadWithNotebook(page);
   // The transcript is back: the task, the critique's scores and the summary.
   await expect(summaries(page)).toHaveCount(1, { timeout: 30000 });
   await expect(summaries(page)).toHaveAttribute(
@@ -111,6 +105,29 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
     'critic'
   ]);
   expect(JSON.stringify(calls[2].body)).toContain(FIRST_CRITIQUE_ACTIONS[0]);
+  // A card per round, each with its plot; Restore puts round 1 back and reruns it.
+  const cards = page.locator(`${SIDEBAR} .jp-AgentTeam-RoundCard`);
+  await expect(cards).toHaveCount(2);
+  await expect(cards.locator('img.jp-AgentTeam-RoundPlot')).toHaveCount(2);
+  await expect(cards.nth(1)).toContainText('in the notebook now');
+  await page.getByRole('button', { name: 'Restore round 1' }).click();
+  await expect(summaries(page)).toHaveCount(3, { timeout: 60000 });
+  await expect(summaries(page).nth(2)).toHaveAttribute(
+    'data-reason',
+    'restored'
+  );
+  expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
+    USER_CELL,
+    LOAD_CELL,
+    FIXED_PLOT_CELL
+  ]);
+  await expect(cards).toHaveCount(3);
+  await expect(cards.nth(2)).toContainText('Round 3 (round 1 restored)');
+  await expect(cards.nth(2)).toContainText('lowest 6');
+  // The restored cells ran on the kernel and drew the plot again.
+  const restoredPlot = (await notebookCells(page))[2].outputs ?? [];
+  expect(restoredPlot.some(output => output.data?.['image/png'])).toBe(true);
+
   // The notebook keeps the record, compactly, under agent_team.
   const kept = await page.evaluate(() => {
     const panel = window.jupyterapp.shell.currentWidget as unknown as {
@@ -121,7 +138,31 @@ test('a reload brings the notebook’s run back, and Rerun with critique works o
   expect(kept).toContain(TASK);
   expect(kept).not.toContain('image/png');
   expect(kept.length).toBeLessThan(60000);
+
+  // After another reload every round still shows its plot: the older ones
+  // from the record, the newest from the cells that hold it. (Galata's own
+  // save helper does not survive the plain reload above.)
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('docmanager:save')
+  );
+  await reloadWithNotebook(page);
+  await expect(cards).toHaveCount(3, { timeout: 30000 });
+  await expect(cards.locator('img.jp-AgentTeam-RoundPlot')).toHaveCount(3);
+  expect((await modelCalls(request)).map(call => call.agent)).toHaveLength(5);
 });
+
+/** A plain browser reload (Galata's own waits for a Launcher; the notebook is back instead). */
+async function reloadWithNotebook(page: IJupyterLabPageFixture): Promise<void> {
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.evaluate(() => window.location.reload())
+  ]);
+  await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: 'analysis.ipynb' })
+  ).toBeVisible();
+  await page.sidebar.openTab('agent-team-sidebar');
+}
 
 /** A run of one draft (the fields, then the plot) and one critique, ended for a rerun. */
 async function oneCritiquedRun(
@@ -222,6 +263,32 @@ test('a team cell carries a mark that opens its run, and a cell report shows its
   await mark.first().click();
   await expect(page.locator(SIDEBAR)).toBeVisible();
   await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Run`)).toBeInViewport();
+
+  // A second run folds the first to one line; the first run's mark unfolds it.
+  await setScenario(request, {
+    replies: {
+      coder: [coderReply('Just the fields.', ["print('fields')"])],
+      critic: [criticReply([9, 9, 9, 9, 9, 9], ['None.'])]
+    }
+  });
+  await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number };
+    };
+    panel.content.activeCellIndex = 0;
+  });
+  await ask(page, 'print the fields');
+  await expect(summaries(page)).toHaveCount(1, { timeout: 60000 });
+  const runs = page.locator(`${SIDEBAR} .jp-AgentTeam-Run`);
+  await expect(runs).toHaveCount(2);
+  await expect(runs.first()).toHaveAttribute('data-folded', 'true');
+  await expect(runs.first().locator('.jp-AgentTeam-RunFold')).toContainText(
+    TASK.slice(0, 20)
+  );
+  await expect(runs.first().locator('.jp-AgentTeam-Message')).toHaveCount(0);
+  await mark.last().click();
+  await expect(runs.first()).toHaveAttribute('data-folded', 'false');
+  await expect(runs.first().locator('.jp-AgentTeam-Scorecard')).toHaveCount(1);
   // The user's own cell has no mark.
   await expect(
     page
