@@ -33,7 +33,8 @@ export function chatModelFactory(
       headers: options.baseUrl
         ? { 'X-Agent-Team-Base-Url': options.baseUrl }
         : undefined,
-      describeEndpoint: endpoint || trans.__('the model server')
+      describeEndpoint: endpoint || trans.__('the model server'),
+      trans
     });
   };
 }

@@ -2,6 +2,8 @@
  * OpenAIChatModel against a real OpenAI-compatible server on 127.0.0.1 with
  * scripted answers and faults.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
+
 import { OpenAIChatModel } from '../src/llm/openai';
 import { ChatModelError, type IChatMessage } from '../src/team/types';
 
@@ -250,6 +252,28 @@ describe('OpenAIChatModel', () => {
     );
     const listing = await failure(model.listModels());
     expect(listing.kind).toBe('unreachable');
+  });
+
+  it('words its errors through the translation bundle it is given', async () => {
+    const closed = await startScriptedServer({ port: 0 });
+    const url = closed.url;
+    await closed.close();
+    // A bundle for a made-up language: the message template, then its arguments.
+    const trans = {
+      __: (msgid: string, ...args: unknown[]) =>
+        `[xx] ${msgid.replace(/%(\d)/g, (_, n) => String(args[Number(n) - 1]))}`
+    } as unknown as TranslationBundle;
+    const model = makeModel({
+      baseURL: url,
+      describeEndpoint: 'http://localhost:1234/v1',
+      trans
+    });
+    const error = await failure(
+      model.complete({ agent: 'coder', messages: messages('Coder') })
+    );
+    expect(error.message).toMatch(
+      /^\[xx\] cannot reach http:\/\/localhost:1234\/v1 \(.*ECONNREFUSED.*\)$/
+    );
   });
 
   it('rejects a stream that ends with no content and no finish', async () => {

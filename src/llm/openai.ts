@@ -3,6 +3,10 @@
  * SDK, speaking to any OpenAI-compatible endpoint (in JupyterLab, the
  * extension's server route, which holds the real API key).
  */
+import {
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -42,11 +46,14 @@ export interface IOpenAIChatModelOptions {
    * deterministically, and the user is waiting on the answer.
    */
   maxRetries?: number;
+  /** The words of error messages, in the user's language. */
+  trans?: TranslationBundle;
 }
 
 export class OpenAIChatModel implements IChatModel {
   constructor(options: IOpenAIChatModelOptions) {
     this._options = options;
+    this._trans = options.trans ?? nullTranslator.load('jupyterlab_agent_team');
     this._client = new OpenAI({
       baseURL: options.baseURL,
       // The browser never holds the key: the server route adds it.
@@ -62,7 +69,11 @@ export class OpenAIChatModel implements IChatModel {
   }
 
   async complete(request: IChatRequest): Promise<IChatResult> {
-    const watchdog = new Private.Watchdog(request.signal, this._options);
+    const watchdog = new Private.Watchdog(
+      request.signal,
+      this._options,
+      this._trans
+    );
     const { signal } = watchdog;
     try {
       const model = await this._resolveModel(signal);
@@ -106,7 +117,10 @@ export class OpenAIChatModel implements IChatModel {
       }
       if (!text && !finished) {
         throw new ChatModelError(
-          `the model server at ${this._options.describeEndpoint} ended its answer without any content`,
+          this._trans.__(
+            'the model server at %1 ended its answer without any content',
+            this._options.describeEndpoint
+          ),
           'invalid'
         );
       }
@@ -136,7 +150,10 @@ export class OpenAIChatModel implements IChatModel {
       this._resolvedModel = this.listModels(signal).then(ids => {
         if (!ids.length) {
           throw new ChatModelError(
-            `the model server at ${this._options.describeEndpoint} lists no models — load a model first`,
+            this._trans.__(
+              'the model server at %1 lists no models — load a model first',
+              this._options.describeEndpoint
+            ),
             'invalid'
           );
         }
@@ -155,6 +172,7 @@ export class OpenAIChatModel implements IChatModel {
     signal?: AbortSignal
   ): ChatModelError {
     const endpoint = this._options.describeEndpoint;
+    const trans = this._trans;
     if (signal?.aborted || error instanceof APIUserAbortError) {
       return Private.stopped();
     }
@@ -163,13 +181,13 @@ export class OpenAIChatModel implements IChatModel {
     }
     if (error instanceof APIConnectionTimeoutError) {
       return new ChatModelError(
-        `${endpoint} did not answer in time`,
+        trans.__('%1 did not answer in time', endpoint),
         'unreachable'
       );
     }
     if (error instanceof APIConnectionError) {
       return new ChatModelError(
-        `cannot reach ${endpoint} (${Private.rootCause(error)})`,
+        trans.__('cannot reach %1 (%2)', endpoint, Private.rootCause(error)),
         'unreachable'
       );
     }
@@ -177,13 +195,17 @@ export class OpenAIChatModel implements IChatModel {
       const message = Private.serverMessage(error.error);
       if (error.status !== undefined) {
         return new ChatModelError(
-          message ?? `the model server answered ${error.status}`,
+          message ?? trans.__('the model server answered %1', error.status),
           'http'
         );
       }
       // An error event inside an otherwise successful stream.
       return new ChatModelError(
-        `the model server at ${endpoint} reported an error: ${message ?? error.message}`,
+        trans.__(
+          'the model server at %1 reported an error: %2',
+          endpoint,
+          message ?? error.message
+        ),
         'http'
       );
     }
@@ -192,24 +214,32 @@ export class OpenAIChatModel implements IChatModel {
     const name = Private.errorName(error);
     if (name === 'SyntaxError') {
       return new ChatModelError(
-        `the model server at ${endpoint} sent an answer that is not valid JSON`,
+        trans.__(
+          'the model server at %1 sent an answer that is not valid JSON',
+          endpoint
+        ),
         'invalid'
       );
     }
     // fetch reports a connection lost while reading the body as a TypeError.
     if (name === 'TypeError') {
       return new ChatModelError(
-        `lost the connection to ${endpoint} during the answer (${Private.rootCause(error)})`,
+        trans.__(
+          'lost the connection to %1 during the answer (%2)',
+          endpoint,
+          Private.rootCause(error)
+        ),
         'unreachable'
       );
     }
     return new ChatModelError(
-      `the call to ${endpoint} failed: ${Private.rootCause(error)}`,
+      trans.__('the call to %1 failed: %2', endpoint, Private.rootCause(error)),
       'invalid'
     );
   }
 
   private _options: IOpenAIChatModelOptions;
+  private _trans: TranslationBundle;
   private _client: OpenAI;
   private _resolvedModel: Promise<string> | null = null;
 }
@@ -227,8 +257,10 @@ namespace Private {
   export class Watchdog {
     constructor(
       outer: AbortSignal | undefined,
-      options: IOpenAIChatModelOptions
+      options: IOpenAIChatModelOptions,
+      trans: TranslationBundle
     ) {
+      this._trans = trans;
       this._idleMs = options.streamIdleTimeoutMs ?? 0;
       this._endpoint = options.describeEndpoint;
       this._onOuterAbort = () => this._controller.abort();
@@ -242,7 +274,11 @@ namespace Private {
         this._total = setTimeout(
           () =>
             this._fire(
-              `the model server at ${this._endpoint} did not finish its answer within ${totalMs / 1000} s`
+              this._trans.__(
+                'the model server at %1 did not finish its answer within %2 s',
+                this._endpoint,
+                totalMs / 1000
+              )
             ),
           totalMs
         );
@@ -261,7 +297,11 @@ namespace Private {
         this._idle = setTimeout(
           () =>
             this._fire(
-              `the model server at ${this._endpoint} sent nothing for ${this._idleMs / 1000} s, so the call was ended`
+              this._trans.__(
+                'the model server at %1 sent nothing for %2 s, so the call was ended',
+                this._endpoint,
+                this._idleMs / 1000
+              )
             ),
           this._idleMs
         );
@@ -287,6 +327,7 @@ namespace Private {
     }
 
     private _controller = new AbortController();
+    private _trans: TranslationBundle;
     private _outer: AbortSignal | undefined;
     private _onOuterAbort: () => void;
     private _idleMs: number;
