@@ -22,6 +22,8 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 PYTHON_REQUIREMENTS=(
   "jupyterlab==4.6.4" ipykernel pandas matplotlib
+  # Notebook 7, to check the sidebar in the other front end too.
+  "notebook>=7.6.3,<7.7"
   pytest pytest-asyncio hatchling jupyter_builder
 )
 # Stamps live inside .venv so that deleting .venv resets everything.
