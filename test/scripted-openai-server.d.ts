@@ -9,12 +9,24 @@ export type ScriptedReply =
       content?: string;
       delayMs?: number;
       chunkDelayMs?: number;
-      fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'stall' | 'empty';
+      noUsage?: boolean;
+      retryAfter?: number;
+      fault?:
+        | 'http500'
+        | 'http401'
+        | 'http429'
+        | 'context'
+        | 'malformed'
+        | 'disconnect'
+        | 'hang'
+        | 'stall'
+        | 'empty';
     };
 
 export interface IScenario {
   model?: string;
   models?: string[];
+  strictModels?: boolean;
   replies: { [agent: string]: ScriptedReply[] };
 }
 

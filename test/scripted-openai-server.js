@@ -17,6 +17,7 @@
  *   {
  *     model?: string,          // id listed by /v1/models (default 'scripted-model')
  *     models?: string[],       // overrides the whole /v1/models list ([] = none loaded)
+ *     strictModels?: boolean,  // a request naming an unlisted model gets a 404
  *     replies: {               // one queue per agent, consumed in order
  *       coder?: Reply[],
  *       critic?: Reply[]
@@ -26,9 +27,15 @@
  *         | { content?: string,
  *             delayMs?: number,       // wait before answering
  *             chunkDelayMs?: number,  // wait between streamed chunks
- *             fault?: 'http500' | 'http401' | 'disconnect' | 'hang' | 'stall' | 'empty' }
+ *             noUsage?: boolean,      // no usage chunk, even when asked for
+ *             retryAfter?: number,    // seconds, with fault http429
+ *             fault?: 'http500' | 'http401' | 'http429' | 'context' | 'malformed'
+ *                   | 'disconnect' | 'hang' | 'stall' | 'empty' }
  *   Faults: http500 / http401 answer with an OpenAI-style error; disconnect
- *   drops the socket halfway through the answer; stall sends the first chunk,
+ *   drops the socket halfway through the answer; http429 answers a rate limit
+ *   (with Retry-After when retryAfter is given); context answers a 400 context
+ *   length error; malformed sends one chunk, then a line that is not JSON;
+ *   stall sends the first chunk,
  *   then nothing (until the client leaves); hang never answers (until the
  *   client aborts); empty streams no chunk at all, only `data: [DONE]`.
  *
@@ -45,7 +52,7 @@
  *
  * Log entry (one per /v1/* request):
  *   { time, method, path, agent, headers: { authorization,
- *     'x-agent-team-agent', 'content-type' }, body }
+ *     'x-agent-team-agent', 'x-agent-team-endpoint', 'content-type' }, body }
  *   `agent` is null for /v1/models; absent headers are null; `body` is the
  *   parsed JSON (null when there is none).
  */
@@ -109,8 +116,18 @@ function sendJson(res, status, payload) {
   res.end(body);
 }
 
-function sendError(res, status, message, type = 'server_error') {
-  sendJson(res, status, { error: { message, type, param: null, code: null } });
+function sendError(
+  res,
+  status,
+  message,
+  type = 'server_error',
+  headers = {},
+  code = null
+) {
+  for (const [name, value] of Object.entries(headers)) {
+    res.setHeader(name, value);
+  }
+  sendJson(res, status, { error: { message, type, param: null, code } });
 }
 
 function readBody(req) {
@@ -191,9 +208,45 @@ function startScriptedServer(options = {}) {
           'invalid_request_error'
         );
         return;
+      case 'http429':
+        sendError(
+          res,
+          429,
+          'Rate limit reached for requests',
+          'rate_limit_error',
+          reply.retryAfter === undefined
+            ? {}
+            : { 'retry-after': String(reply.retryAfter) }
+        );
+        return;
+      case 'context':
+        sendError(
+          res,
+          400,
+          "This model's maximum context length is 4096 tokens. However, your messages resulted in 5210 tokens.",
+          'invalid_request_error',
+          {},
+          'context_length_exceeded'
+        );
+        return;
       case 'hang':
         // Answer nothing; the socket goes away when the client aborts.
         return;
+    }
+    if (
+      scenario.strictModels &&
+      body.model &&
+      !modelIds().includes(body.model)
+    ) {
+      sendError(
+        res,
+        404,
+        `The model \`${body.model}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        {},
+        'model_not_found'
+      );
+      return;
     }
 
     const content = String(reply.content ?? '');
@@ -259,7 +312,11 @@ function startScriptedServer(options = {}) {
       )
     );
     events.push(chunk({}, 'stop'));
-    if (body.stream_options && body.stream_options.include_usage) {
+    if (
+      body.stream_options &&
+      body.stream_options.include_usage &&
+      !reply.noUsage
+    ) {
       events.push({
         id,
         object: 'chat.completion.chunk',
@@ -286,6 +343,11 @@ function startScriptedServer(options = {}) {
     for (let i = 0; i < events.length; i++) {
       if (i === cutAt) {
         res.socket.destroy();
+        return;
+      }
+      if (i === 1 && reply.fault === 'malformed') {
+        // A server that is not speaking OpenAI's stream format.
+        res.end('data: <html>Bad Gateway</html>\n\n');
         return;
       }
       if (i === 1 && reply.fault === 'stall') {
@@ -365,6 +427,7 @@ function startScriptedServer(options = {}) {
       headers: {
         authorization: header('authorization'),
         'x-agent-team-agent': header('x-agent-team-agent'),
+        'x-agent-team-endpoint': header('x-agent-team-endpoint'),
         'content-type': header('content-type')
       },
       body

@@ -29,6 +29,10 @@ export interface IOpenAIChatModelOptions {
   baseURL: string;
   /** The model id; '' uses the first model the server lists. */
   model: string;
+  /** The endpoint's name, which the server route resolves to a URL and key. */
+  endpointName?: string;
+  /** Answer identical requests from the server's response cache. */
+  cache?: boolean;
   temperature: number;
   /** Sent for reproducible sampling; omitted when null. */
   seed: number | null;
@@ -64,7 +68,13 @@ export class OpenAIChatModel implements IChatModel {
       maxRetries: options.maxRetries ?? 0,
       fetch: options.fetch,
       // No SDK Authorization header, so Jupyter's own token header is the only one.
-      defaultHeaders: { Authorization: null, ...options.headers }
+      defaultHeaders: {
+        Authorization: null,
+        ...(options.endpointName
+          ? { 'X-Agent-Team-Endpoint': options.endpointName }
+          : {}),
+        ...options.headers
+      }
     });
   }
 
@@ -75,22 +85,32 @@ export class OpenAIChatModel implements IChatModel {
       this._trans
     );
     const { signal } = watchdog;
+    let text = '';
+    let model = this._options.model;
     try {
-      const model = await this._resolveModel(signal);
+      model = await this._resolveModel(signal);
       const { temperature, seed } = this._options;
-      const stream = await this._client.chat.completions.create(
-        {
-          model,
-          messages: request.messages.map(Private.toOpenAIMessage),
-          temperature,
-          ...(seed === null ? {} : { seed }),
-          stream: true,
-          stream_options: { include_usage: true }
-        },
-        { signal, headers: { 'X-Agent-Team-Agent': request.agent } }
-      );
+      const { data: stream, response } = await this._client.chat.completions
+        .create(
+          {
+            model,
+            messages: request.messages.map(Private.toOpenAIMessage),
+            temperature,
+            ...(seed === null ? {} : { seed }),
+            stream: true,
+            stream_options: { include_usage: true }
+          },
+          {
+            signal,
+            headers: {
+              'X-Agent-Team-Agent': request.agent,
+              ...(this._options.cache ? { 'X-Agent-Team-Cache': 'on' } : {})
+            }
+          }
+        )
+        .withResponse();
+      const cached = response.headers.get('X-Agent-Team-Cached') === 'true';
 
-      let text = '';
       let finished = false;
       let usage: ITokenUsage | undefined;
       for await (const chunk of stream) {
@@ -124,9 +144,16 @@ export class OpenAIChatModel implements IChatModel {
           'invalid'
         );
       }
-      return usage ? { text, usage } : { text };
+      return {
+        text,
+        usage: usage ?? Private.estimateUsage(request.messages, text),
+        route: { endpoint: this._options.endpointName ?? '', model },
+        ...(cached ? { cached } : {})
+      };
     } catch (error) {
-      throw watchdog.timeoutError() ?? this._toChatModelError(error, signal);
+      const failure =
+        watchdog.timeoutError() ?? this._toChatModelError(error, signal);
+      throw await this._explain(failure, model, text !== '', signal);
     } finally {
       watchdog.dispose();
     }
@@ -194,9 +221,14 @@ export class OpenAIChatModel implements IChatModel {
     if (error instanceof APIError) {
       const message = Private.serverMessage(error.error);
       if (error.status !== undefined) {
+        const retryAfterMs = Private.retryAfterMs(error.headers);
         return new ChatModelError(
           message ?? trans.__('the model server answered %1', error.status),
-          'http'
+          'http',
+          {
+            status: error.status,
+            ...(retryAfterMs === null ? {} : { retryAfterMs })
+          }
         );
       }
       // An error event inside an otherwise successful stream.
@@ -213,10 +245,12 @@ export class OpenAIChatModel implements IChatModel {
     // built-in error classes are recognised by name, not instanceof.
     const name = Private.errorName(error);
     if (name === 'SyntaxError') {
+      // The parser's message quotes the start of what arrived.
       return new ChatModelError(
         trans.__(
-          'the model server at %1 sent an answer that is not valid JSON',
-          endpoint
+          'the model server at %1 sent a line that is not valid JSON (%2); is it an OpenAI-compatible endpoint?',
+          endpoint,
+          Private.rootCause(error)
         ),
         'invalid'
       );
@@ -236,6 +270,63 @@ export class OpenAIChatModel implements IChatModel {
       trans.__('the call to %1 failed: %2', endpoint, Private.rootCause(error)),
       'invalid'
     );
+  }
+
+  /**
+   * Say what to do about failures people hit most: a model the server does
+   * not have (name the ones it has), a prompt over the context window, a
+   * reply cut off after it started (the streamed part is not repeated).
+   */
+  private async _explain(
+    error: ChatModelError,
+    model: string,
+    streamed: boolean,
+    signal: AbortSignal
+  ): Promise<ChatModelError> {
+    const trans = this._trans;
+    const details = {
+      status: error.status ?? undefined,
+      retryAfterMs: error.retryAfterMs ?? undefined,
+      streamed
+    };
+    if (error.kind === 'aborted') {
+      return error;
+    }
+    if (Private.isContextOverflow(error)) {
+      return new ChatModelError(
+        trans.__(
+          '%1 — the prompt is longer than the context window of %2: shorten the task, lower "Output characters per cell" in the settings, or pick a model with a larger context',
+          error.message,
+          model || trans.__('the model')
+        ),
+        error.kind,
+        details
+      );
+    }
+    if (error.status === 404 && model && !signal.aborted) {
+      const known = await this.listModels(signal).catch(() => null);
+      if (known && !known.includes(model)) {
+        return new ChatModelError(
+          known.length
+            ? trans.__(
+                'the model server at %1 has no model "%2"; it has: %3',
+                this._options.describeEndpoint,
+                model,
+                known.slice(0, 12).join(', ')
+              )
+            : trans.__(
+                'the model server at %1 has no model "%2", and no model is loaded',
+                this._options.describeEndpoint,
+                model
+              ),
+          'invalid',
+          details
+        );
+      }
+    }
+    return streamed && !error.streamed
+      ? new ChatModelError(error.message, error.kind, details)
+      : error;
   }
 
   private _options: IOpenAIChatModelOptions;
@@ -357,6 +448,59 @@ namespace Private {
     return parts.flatMap(part =>
       part.type === 'text' ? [{ type: 'text' as const, text: part.text }] : []
     );
+  }
+
+  /** Retry-After as milliseconds: seconds or an HTTP date; null when absent. */
+  export function retryAfterMs(headers: unknown): number | null {
+    const value =
+      headers && typeof (headers as Headers).get === 'function'
+        ? (headers as Headers).get('retry-after')
+        : null;
+    if (!value) {
+      return null;
+    }
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) {
+      return Math.max(0, seconds * 1000);
+    }
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+  }
+
+  /** Servers word it differently: OpenAI, vLLM, llama.cpp, LM Studio, Ollama. */
+  export function isContextOverflow(error: ChatModelError): boolean {
+    return (
+      error.status === 400 &&
+      /context[ _](length|window|size)|maximum context|too many tokens|exceeds? the (available )?context/i.test(
+        error.message
+      )
+    );
+  }
+
+  /**
+   * A rough count (about 4 characters per token) for servers that send no
+   * usage; the sidebar marks it as an estimate.
+   */
+  export function estimateUsage(
+    messages: IChatMessage[],
+    reply: string
+  ): ITokenUsage {
+    const promptChars = messages.reduce(
+      (sum, message) =>
+        sum +
+        (typeof message.content === 'string'
+          ? message.content.length
+          : message.content.reduce(
+              (n, part) => n + (part.type === 'text' ? part.text.length : 0),
+              0
+            )),
+      0
+    );
+    return {
+      promptTokens: Math.ceil(promptChars / 4),
+      completionTokens: Math.ceil(reply.length / 4),
+      estimated: true
+    };
   }
 
   /** The server's own message: `{error: {message}}` (OpenAI) or `{error: "…"}` (Ollama, LM Studio). */

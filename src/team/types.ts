@@ -36,7 +36,32 @@ export interface IChatMessage {
 export interface ITokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Counted from characters because the server sent no usage. */
+  estimated?: boolean;
 }
+
+/** Where a call went: the endpoint's name and the model. */
+export interface IModelRoute {
+  endpoint: string;
+  model: string;
+}
+
+/** What happened on the way to an answer, for the status line and the transcript. */
+export type ChatEvent =
+  | {
+      kind: 'retry';
+      /** 1-based attempt about to be made after the wait. */
+      attempt: number;
+      of: number;
+      delayMs: number;
+      reason: string;
+    }
+  | {
+      kind: 'fallback';
+      from: IModelRoute;
+      to: IModelRoute;
+      reason: string;
+    };
 
 export interface IChatRequest {
   /** Which agent speaks; lets a model layer route or log per agent. */
@@ -46,11 +71,17 @@ export interface IChatRequest {
   signal?: AbortSignal;
   /** Called with each streamed piece of text as it arrives. */
   onToken?: (delta: string) => void;
+  /** Called when the call is retried or moves to another endpoint. */
+  onEvent?: (event: ChatEvent) => void;
 }
 
 export interface IChatResult {
   text: string;
   usage?: ITokenUsage;
+  /** The endpoint and model that answered. */
+  route?: IModelRoute;
+  /** Answered from the response cache, without a model call. */
+  cached?: boolean;
 }
 
 /**
@@ -65,10 +96,29 @@ export interface IChatModel {
 export class ChatModelError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'http' | 'aborted' | 'invalid' = 'http'
+    readonly kind: 'unreachable' | 'http' | 'aborted' | 'invalid' = 'http',
+    details: ChatModelError.IDetails = {}
   ) {
     super(message);
     this.name = 'ChatModelError';
+    this.status = details.status ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+    this.streamed = details.streamed ?? false;
+  }
+
+  /** The HTTP status the server answered, if it answered. */
+  readonly status: number | null;
+  /** How long the server asked to wait before trying again (Retry-After). */
+  readonly retryAfterMs: number | null;
+  /** Part of the answer had already streamed: trying again would repeat it. */
+  readonly streamed: boolean;
+}
+
+export namespace ChatModelError {
+  export interface IDetails {
+    status?: number;
+    retryAfterMs?: number;
+    streamed?: boolean;
   }
 }
 
