@@ -28,11 +28,13 @@ import {
 import {
   AgentName,
   ApprovalMode,
+  ChatEvent,
   ChatModelError,
   ICellExecution,
   IChatMessage,
   IChatModel,
   INotebookWorkspace,
+  ITokenUsage,
   ITeamCellMetadata,
   IWorkspaceFault,
   WorkspaceError
@@ -91,7 +93,20 @@ export class TeamRun {
   }
 
   get usage(): TeamRun.IUsage {
-    return { ...this._usage };
+    const byAgent = this._usage.byAgent;
+    return {
+      ...this._usage,
+      ...(byAgent
+        ? {
+            byAgent: Object.fromEntries(
+              Object.entries(byAgent).map(([agent, usage]) => [
+                agent,
+                { ...usage }
+              ])
+            )
+          }
+        : {})
+    };
   }
 
   /** What the run waits for the user to decide, if anything. */
@@ -241,7 +256,7 @@ export class TeamRun {
     const run = new TeamRun({ ...options, task: record.task, id: record.id });
     run._startedAt = record.startedAt;
     run._round = record.round;
-    run._usage = { ...record.usage };
+    run._usage = JSON.parse(JSON.stringify(record.usage));
     run._latestCritique = record.latestCritique;
     run._cells = record.cells.map(cell => ({ ...cell }));
     for (const message of record.messages) {
@@ -492,6 +507,7 @@ export class TeamRun {
     messages: IChatMessage[]
   ): Promise<string> {
     this._usage.modelCalls += 1;
+    this._agentUsage(message.agent).modelCalls += 1;
     const { id } = message;
     let text = '';
     let patch: Partial<TeamRun.IMessage> = {};
@@ -504,13 +520,16 @@ export class TeamRun {
         onToken: delta => {
           text += delta;
           this.transcript.update(id, { text });
-        }
+        },
+        onEvent: event => this._onChatEvent(message, event)
       });
-      patch = { text: result.text };
-      if (result.usage) {
-        this._usage.promptTokens += result.usage.promptTokens;
-        this._usage.completionTokens += result.usage.completionTokens;
-      }
+      patch = {
+        text: result.text,
+        ...(result.route ? { route: result.route } : {}),
+        ...(result.cached ? { cached: true } : {}),
+        ...(result.usage ? { usage: result.usage } : {})
+      };
+      this._countUsage(message.agent, result.usage);
       return result.text;
     } catch (error) {
       // A reply cut short by Stop (or a closed notebook) stays, marked as such.
@@ -520,6 +539,53 @@ export class TeamRun {
       throw error;
     } finally {
       this.transcript.update(id, { ...patch, streaming: false });
+    }
+  }
+
+  /** A retry shows in the status line; a move to another endpoint in the transcript. */
+  private _onChatEvent(message: TeamRun.IMessage, event: ChatEvent): void {
+    if (event.kind === 'retry') {
+      const activity = this._activity;
+      this._setActivity({
+        kind: 'retrying',
+        agent: message.agent,
+        seconds: Math.ceil(event.delayMs / 1000),
+        attempt: event.attempt,
+        of: event.of
+      });
+      // The reply resumes streaming under the same activity as before.
+      setTimeout(() => {
+        if (this._activity.kind === 'retrying') {
+          this._setActivity(activity);
+        }
+      }, event.delayMs);
+      return;
+    }
+    this._post(message.agent, 'notice', '', false, {
+      fallback: { from: event.from, to: event.to, reason: event.reason }
+    });
+  }
+
+  private _agentUsage(agent: AgentName): TeamRun.IAgentUsage {
+    const byAgent = (this._usage.byAgent ??= {});
+    return (byAgent[agent] ??= {
+      modelCalls: 0,
+      promptTokens: 0,
+      completionTokens: 0
+    });
+  }
+
+  private _countUsage(agent: AgentName, usage: ITokenUsage | undefined): void {
+    if (!usage) {
+      return;
+    }
+    const mine = this._agentUsage(agent);
+    for (const total of [this._usage, mine]) {
+      total.promptTokens += usage.promptTokens;
+      total.completionTokens += usage.completionTokens;
+    }
+    if (usage.estimated) {
+      this._usage.estimated = true;
     }
   }
 
@@ -926,6 +992,13 @@ export namespace TeamRun {
     | { kind: 'waiting-for-kernel' }
     | { kind: 'running-cell'; cell: number; of: number }
     | { kind: 'interrupting' }
+    | {
+        kind: 'retrying';
+        agent: AgentName;
+        seconds: number;
+        attempt: number;
+        of: number;
+      }
     | { kind: 'critic-scoring' }
     | { kind: 'awaiting-feedback' };
 
@@ -937,6 +1010,7 @@ export namespace TeamRun {
   export type IMessage = Transcript.IMessage;
   export type EndReason = Transcript.EndReason;
   export type IUsage = Transcript.IUsage;
+  export type IAgentUsage = Transcript.IAgentUsage;
   export type ISummary = Transcript.ISummary;
   export type IScoredRound = Transcript.IScoredRound;
 

@@ -7,7 +7,12 @@ import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { ICritique } from './critique';
-import type { AgentName, ICellExecution } from './types';
+import type {
+  AgentName,
+  ICellExecution,
+  IModelRoute,
+  ITokenUsage
+} from './types';
 
 export class Transcript {
   /** The messages, oldest first. */
@@ -168,10 +173,17 @@ export namespace Transcript {
     | 'notebook'
     | 'internal';
 
-  export interface IUsage {
+  export interface IAgentUsage {
     modelCalls: number;
     promptTokens: number;
     completionTokens: number;
+  }
+
+  export interface IUsage extends IAgentUsage {
+    /** Some counts are estimates: a server sent no usage. */
+    estimated?: boolean;
+    /** The same, per agent that called a model. */
+    byAgent?: Partial<Record<AgentName, IAgentUsage>>;
   }
 
   export interface ISummary {
@@ -205,6 +217,18 @@ export namespace Transcript {
     readonly draft?: IDraft;
     /** The 1-based number of the team cell the user deleted (a notice). */
     readonly removedCell?: number;
+    /** A call moved to the agent's next endpoint (a notice). */
+    readonly fallback?: {
+      readonly from: IModelRoute;
+      readonly to: IModelRoute;
+      readonly reason: string;
+    };
+    /** The endpoint and model that wrote this reply. */
+    readonly route?: IModelRoute;
+    /** The reply came from the response cache. */
+    readonly cached?: boolean;
+    /** The tokens of the call that wrote this reply. */
+    readonly usage?: ITokenUsage;
     readonly critique?: ICritiqueResult;
     readonly previousCritique?: ICritiqueResult | null;
     /** On a critique: what it scored, so the round can be seen and restored. */

@@ -72,7 +72,7 @@ export const MessageView = React.memo(function MessageView(
     >
       <div className="jp-AgentTeam-MessageHeader">
         <span className="jp-AgentTeam-AgentName">
-          {Private.USER_KINDS.has(message.kind)
+          {Private.USER_KINDS.has(message.kind) && !message.fallback
             ? trans.__('You')
             : agentLabel(message.agent, trans)}
         </span>
@@ -88,6 +88,16 @@ export const MessageView = React.memo(function MessageView(
         {message.stopped && (
           <span className="jp-AgentTeam-MessageStopped">
             {trans.__('stopped')}
+          </span>
+        )}
+        {message.cached && (
+          <span
+            className="jp-AgentTeam-MessageCached"
+            title={trans.__(
+              'Answered from the response cache: an identical request was answered before'
+            )}
+          >
+            {trans.__('cached')}
           </span>
         )}
         {message.round > 0 && (
@@ -108,6 +118,16 @@ export const MessageView = React.memo(function MessageView(
           actions={draftActions}
           trans={trans}
         />
+      ) : message.kind === 'notice' && message.fallback ? (
+        <div className="jp-AgentTeam-TaskText">
+          {trans.__(
+            '%1 could not answer (%2); %3 with %4 answers instead.',
+            message.fallback.from.endpoint,
+            message.fallback.reason,
+            message.fallback.to.endpoint,
+            message.fallback.to.model || trans.__('its first model')
+          )}
+        </div>
       ) : message.kind === 'notice' ? (
         <div className="jp-AgentTeam-TaskText">
           {trans.__(

@@ -36,6 +36,14 @@ export function activityLabel(
       return trans.__('Running cell %1 of %2…', activity.cell, activity.of);
     case 'interrupting':
       return trans.__('Interrupting the kernel…');
+    case 'retrying':
+      return trans.__(
+        '%1 rate-limited or failing: retrying in %2 s (attempt %3 of %4)…',
+        agentLabel(activity.agent, trans),
+        activity.seconds,
+        activity.attempt,
+        activity.of
+      );
     case 'critic-scoring':
       return trans.__('Critic scoring…');
     case 'awaiting-feedback':
@@ -102,8 +110,45 @@ export function summaryFacts(
   facts.push(
     trans._n('%1 model call', '%1 model calls', summary.usage.modelCalls)
   );
+  facts.push(...tokenFacts(summary.usage, trans));
   if (summary.seconds !== undefined) {
     facts.push(trans.__('%1 s', summary.seconds));
+  }
+  return facts;
+}
+
+/**
+ * "1,840 tokens" (with "≈" when a server sent no counts), then per agent:
+ * "Coder 1,200 · Critic 640".
+ */
+export function tokenFacts(
+  usage: TeamRun.IUsage,
+  trans: TranslationBundle
+): string[] {
+  const total = usage.promptTokens + usage.completionTokens;
+  if (total === 0) {
+    return [];
+  }
+  const facts = [
+    usage.estimated
+      ? trans.__('≈%1 tokens (estimated)', total.toLocaleString())
+      : trans.__('%1 tokens', total.toLocaleString())
+  ];
+  const agents = Object.entries(usage.byAgent ?? {}) as [
+    AgentName,
+    TeamRun.IAgentUsage
+  ][];
+  if (agents.length > 1) {
+    facts.push(
+      agents
+        .map(
+          ([agent, mine]) =>
+            `${agentLabel(agent, trans)} ${(
+              mine.promptTokens + mine.completionTokens
+            ).toLocaleString()}`
+        )
+        .join(' · ')
+    );
   }
   return facts;
 }
