@@ -1,5 +1,6 @@
 /**
- * The palette commands: open, focus-task, ask, stop, rerun-with-critique.
+ * The palette commands: open, focus-task, ask, stop, rerun-with-critique,
+ * export, show-run, find-servers, clear-cache.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -18,6 +19,8 @@ export namespace CommandIDs {
   export const rerunWithCritique = 'agent-team:rerun-with-critique';
   export const exportRun = 'agent-team:export-run';
   export const showRun = 'agent-team:show-run';
+  export const findServers = 'agent-team:find-servers';
+  export const clearCache = 'agent-team:clear-cache';
 }
 
 export function addCommands(options: {
@@ -154,6 +157,26 @@ export function addCommands(options: {
         ? model.exportRun(run, summary => summaryLine(summary, trans))
         : null;
     }
+  });
+
+  commands.addCommand(CommandIDs.findServers, {
+    label: trans.__('Find Local Model Servers'),
+    caption: trans.__(
+      'Look for LM Studio, Ollama, llama.cpp and vLLM servers on this machine, and an OPENAI_API_KEY on the Jupyter server'
+    ),
+    execute: async () => {
+      shell.activateById(sidebar.id);
+      await model.connections.discover();
+      return model.connections.found;
+    }
+  });
+
+  commands.addCommand(CommandIDs.clearCache, {
+    label: trans.__('Clear the Agent Team Response Cache'),
+    caption: trans.__(
+      'Remove the model replies the Jupyter server keeps for identical requests'
+    ),
+    execute: () => model.clearCache()
   });
 
   // Enabled states follow the model.

@@ -11,7 +11,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { chatModelFactory, workspaceFactory } from './adapters';
 import { addCommands, CommandIDs } from './commands';
-import { fetchServerModelConfig } from './llm/jupyterServer';
+import { ModelConnections } from './connections';
+import { EndpointService } from './llm/endpoints';
 import { robotIcon } from './icons';
 import { AgentTeamModel } from './model';
 import { TeamCellMarks } from './notebook/teamCellMarks';
@@ -59,6 +60,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const settings = new AgentTeamSettings(rawSettings);
 
     const serverSettings = app.serviceManager.serverSettings;
+    const connections = new ModelConnections({
+      service: new EndpointService(serverSettings),
+      settings,
+      trans
+    });
+    void connections.refresh();
     const model = new AgentTeamModel({
       tracker,
       settings,
@@ -70,10 +77,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         translator,
         sessionDialogs ?? undefined
       ),
-      fetchServerConfig: () => fetchServerModelConfig(serverSettings),
+      connections,
       thumbnail: plotThumbnail
     });
-    void model.refreshServerConfig();
 
     // The sidebar renders only model text, which may be prompt-injected.
     const modelTextRendermime = createModelTextRendermime(rendermime, trans);
@@ -112,7 +118,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.ask,
         CommandIDs.stop,
         CommandIDs.rerunWithCritique,
-        CommandIDs.exportRun
+        CommandIDs.exportRun,
+        CommandIDs.findServers,
+        CommandIDs.clearCache
       ]) {
         palette.addItem({ command, category });
       }

@@ -10,13 +10,22 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
-import type { IServerModelConfig } from './llm/jupyterServer';
+import type { ModelConnections } from './connections';
+import type { IEndpointStatus } from './llm/endpoints';
+import type { IModelDecision, ModelChoices } from './llm/modelChoice';
 import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
 import { AgentTeamSettings } from './settings';
 import { exportRunMarkdown } from './team/exportMarkdown';
 import { TeamRun } from './team/teamRun';
-import type { IChatModel, INotebookWorkspace } from './team/types';
+import {
+  ChatModelError,
+  type IChatModel,
+  type IChatRequest,
+  type IChatResult,
+  type INotebookWorkspace
+} from './team/types';
+import { connectionStateLabel } from './widgets/labels';
 
 export class AgentTeamModel {
   constructor(options: AgentTeamModel.IOptions) {
@@ -24,7 +33,8 @@ export class AgentTeamModel {
     this._settings = options.settings;
     this._createChatModelFor = options.createChatModel;
     this._createWorkspace = options.createWorkspace;
-    this._fetchServerConfig = options.fetchServerConfig;
+    this._connections = options.connections;
+    this._connections.changed.connect(this._emit, this);
     this._thumbnail = options.thumbnail;
     this._contents = options.contents;
     this._activate = options.activate;
@@ -62,25 +72,14 @@ export class AgentTeamModel {
     return this._notice;
   }
 
-  /** What the server says about the model server, once loaded. */
-  get serverConfig(): IServerModelConfig | null {
-    return this._serverConfig;
+  /** The endpoints, their states and the models each agent uses. */
+  get connections(): ModelConnections {
+    return this._connections;
   }
 
-  /**
-   * The model and server a run will use: the settings where set, else the
-   * Jupyter server's. The server's model name only goes with its own server.
-   */
-  get modelChoice(): AgentTeamModel.IModelChoice {
-    const settings = this._settings.model;
-    const server = this._serverConfig;
-    if (settings.baseUrl) {
-      return { model: settings.model, endpoint: settings.baseUrl };
-    }
-    return {
-      model: settings.model || server?.model || '',
-      endpoint: server?.baseUrl ?? ''
-    };
+  /** A failed run's task, handed back to the task box (a new id each time). */
+  get returnedTask(): { id: number; text: string } | null {
+    return this._returnedTask;
   }
 
   get settings(): AgentTeamSettings {
@@ -95,16 +94,6 @@ export class AgentTeamModel {
     return this._isDisposed;
   }
 
-  /** Load what the server knows of its model server, for the header line. */
-  async refreshServerConfig(): Promise<void> {
-    try {
-      this._serverConfig = await this._fetchServerConfig();
-    } catch {
-      this._serverConfig = null;
-    }
-    this._emit();
-  }
-
   /**
    * Start the team on a task in the active notebook. Resolves when the run
    * ends, or at once with a notice when it cannot start.
@@ -114,26 +103,73 @@ export class AgentTeamModel {
     if (!text) {
       return this._refuse(this._trans.__('Type a task for the team first.'));
     }
-    if (this.activeRun) {
+    if (this.activeRun || this._starting) {
+      return this._refuse(
+        this._trans.__(
+          'The team is still working. Stop it or wait for it to finish.'
+        ),
+        text
+      );
+    }
+    return this._askOn(this._tracker.currentWidget, text);
+  }
+
+  /**
+   * Try a failed run again: its task anew in its notebook, or the rerun
+   * that failed.
+   */
+  async retry(run: TeamRun): Promise<TeamRun.ISummary | null> {
+    if (this.activeRun || this._starting) {
       return this._refuse(
         this._trans.__(
           'The team is still working. Stop it or wait for it to finish.'
         )
       );
     }
-    const panel = this._tracker.currentWidget;
+    const cycles = run.messages.filter(message => message.summary).length;
+    if (cycles > 1 && run === this.rerunnable) {
+      return this.rerunWithCritique();
+    }
+    const panel = this._panels.get(run);
+    return this._askOn(
+      panel && !panel.isDisposed ? panel : this._tracker.currentWidget,
+      run.task
+    );
+  }
+
+  private async _askOn(
+    panel: NotebookPanel | null,
+    text: string
+  ): Promise<TeamRun.ISummary | null> {
     if (!panel) {
       return this._refuse(
         this._trans.__(
           'Open a notebook first: the team writes and runs its cells in the active notebook.'
-        )
+        ),
+        text
       );
     }
+    // The models shown are the models used: wait for the first check.
+    this._starting = true;
+    let choice: IModelDecision;
+    try {
+      await this._connections.ready;
+      choice = this._connections.choose();
+    } finally {
+      this._starting = false;
+    }
+    if (!choice.choices || choice.problem) {
+      return this._refuse(this._problemText(choice.problem), text);
+    }
+    const { vision } = choice.choices.critic;
     const run = new TeamRun({
       task: text,
-      model: this._createChatModel(),
+      model: this._chatModel,
       workspace: this._createWorkspace(panel),
-      config: this._settings.team,
+      config: {
+        ...this._settings.team,
+        vision: vision ?? this._settings.visionFallback
+      },
       thumbnail: this._thumbnail
     });
     this._watch(run, panel);
@@ -207,6 +243,27 @@ export class AgentTeamModel {
     return true;
   }
 
+  /** Empty the server's response cache; the notice says how many replies went. */
+  async clearCache(): Promise<number | null> {
+    try {
+      const removed = await this._connections.clearCache();
+      this._notice = this._trans._n(
+        'Cleared %1 cached reply.',
+        'Cleared %1 cached replies.',
+        removed
+      );
+      return removed;
+    } catch (error) {
+      this._notice = this._trans.__(
+        'Could not clear the response cache: %1',
+        error instanceof Error ? error.message : String(error)
+      );
+      return null;
+    } finally {
+      this._emit();
+    }
+  }
+
   /**
    * Write the run as Markdown beside its notebook, with the plots its cells
    * show now as PNG files; resolves to the report's path, or null when the
@@ -241,9 +298,52 @@ export class AgentTeamModel {
     Signal.clearData(this);
   }
 
-  /** A model client for the model and server chosen now. */
-  private _createChatModel(): IChatModel {
-    return this._createChatModelFor(this.modelChoice);
+  /**
+   * The model client for the endpoints and models chosen now, built again
+   * when the choice changes, so a picker applies from the next call on.
+   */
+  private async _complete(request: IChatRequest): Promise<IChatResult> {
+    const choice = this._connections.choose();
+    if (!choice.choices || choice.problem) {
+      throw new ChatModelError(
+        this._problemText(choice.problem),
+        'unreachable'
+      );
+    }
+    const key = JSON.stringify([
+      Object.values(choice.choices).map(agent =>
+        agent.routes.map(route => [route.endpoint.name, route.model])
+      ),
+      this._settings.model
+    ]);
+    if (key !== this._builtKey || !this._built) {
+      this._built = this._createChatModelFor(choice.choices);
+      this._builtKey = key;
+    }
+    return this._built.complete(request);
+  }
+
+  /** Why no run can start, and what to do, in a sentence or two. */
+  private _problemText(problem: IEndpointStatus | null): string {
+    if (!problem) {
+      return (
+        this._connections.error ??
+        this._trans.__(
+          'The Jupyter server knows no model endpoint. Set OPENAI_BASE_URL or c.AgentTeam.endpoints, or press Find local servers.'
+        )
+      );
+    }
+    return [
+      this._trans.__(
+        '%1: %2',
+        problem.name,
+        connectionStateLabel(problem.state, this._trans)
+      ),
+      problem.reason,
+      problem.fix
+    ]
+      .filter(Boolean)
+      .join(' — ');
   }
 
   private async _writeExport(
@@ -299,7 +399,7 @@ export class AgentTeamModel {
       const run = TeamRun.fromRecord(
         record,
         {
-          model: this._createChatModel(),
+          model: this._chatModel,
           workspace: this._createWorkspace(panel),
           config: this._settings.team,
           thumbnail: this._thumbnail
@@ -334,6 +434,14 @@ export class AgentTeamModel {
     run.changed.connect((_, change) => {
       if (change.type === 'phase' && run.phase === 'ended') {
         this._save(panel);
+        // A task that failed at once goes back to the box, to edit or resend.
+        const summaries = run.messages.filter(message => message.summary);
+        if (
+          summaries.length === 1 &&
+          summaries[0].summary?.reason === 'model-error'
+        ) {
+          this._returnTask(run.task);
+        }
       }
     });
     const cells = panel.content.model?.cells;
@@ -351,10 +459,18 @@ export class AgentTeamModel {
     this._emit();
   }
 
-  private _refuse(notice: string): null {
+  /** Say why a request cannot start; a refused task goes back to the box. */
+  private _refuse(notice: string, task?: string): null {
     this._notice = notice;
+    if (task) {
+      this._returnTask(task);
+    }
     this._emit();
     return null;
+  }
+
+  private _returnTask(text: string): void {
+    this._returnedTask = { id: (this._returnedTask?.id ?? 0) + 1, text };
   }
 
   private _emit(): void {
@@ -367,7 +483,15 @@ export class AgentTeamModel {
   private _settings: AgentTeamSettings;
   private _createChatModelFor: AgentTeamModel.IOptions['createChatModel'];
   private _createWorkspace: AgentTeamModel.IOptions['createWorkspace'];
-  private _fetchServerConfig: AgentTeamModel.IOptions['fetchServerConfig'];
+  private _connections: ModelConnections;
+  private _chatModel: IChatModel = {
+    complete: request => this._complete(request)
+  };
+  private _built: IChatModel | null = null;
+  private _builtKey = '';
+  private _returnedTask: { id: number; text: string } | null = null;
+  /** A task waits for the first connection check before its run exists. */
+  private _starting = false;
   private _thumbnail: AgentTeamModel.IOptions['thumbnail'];
   private _trans: TranslationBundle;
   private _contents: AgentTeamModel.IOptions['contents'];
@@ -376,18 +500,11 @@ export class AgentTeamModel {
   /** The notebook each run is bound to. */
   private _panels = new WeakMap<TeamRun, NotebookPanel>();
   private _notice: string | null = null;
-  private _serverConfig: IServerModelConfig | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
 
 export namespace AgentTeamModel {
-  /** The model and server a run will use, as the header shows them. */
-  export interface IModelChoice {
-    model: string;
-    endpoint: string;
-  }
-
   /**
    * What the view-model is given: the composition root (index.ts) builds the
    * concretions, so this model runs in jest with fakes.
@@ -400,12 +517,12 @@ export namespace AgentTeamModel {
     contents: Pick<Contents.IManager, 'save'>;
     /** Bring a notebook to the front (the shell's activateById). */
     activate: (widget: Widget) => void;
-    /** A model client for this choice of model and server. */
-    createChatModel: (choice: IModelChoice) => IChatModel;
+    /** A model client over each agent's chosen endpoints and model. */
+    createChatModel: (choices: ModelChoices) => IChatModel;
     /** The cells and kernel of one notebook. */
     createWorkspace: (panel: NotebookPanel) => INotebookWorkspace;
-    /** What the Jupyter server says of its model server. */
-    fetchServerConfig: () => Promise<IServerModelConfig>;
+    /** The endpoints and their states. */
+    connections: ModelConnections;
     /** A base64 PNG plot as a small image URL for a round's gallery card, or null. */
     thumbnail: (png: string) => Promise<string | null>;
   }

@@ -2,20 +2,37 @@
  * One typed view of the plugin's settings (schema/plugin.json).
  */
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import type { PartialJSONValue } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { IUserEndpoint } from './llm/endpoints';
 import { DEFAULT_TEAM_CONFIG, ITeamConfig } from './team/config';
 import type { ApprovalMode } from './team/types';
 
-export interface IModelSettings {
+/** Which endpoint and model an agent calls, and where it goes when that fails. */
+export interface IAgentModelSetting {
+  /** The endpoint's name; '' for the first endpoint. */
+  endpoint: string;
+  /** '' for the endpoint's default model, else the first it lists. */
   model: string;
-  baseUrl: string;
+  /** Endpoint names tried in order after this one. */
+  fallbacks: string[];
+}
+
+/** The agents that call a model. */
+export type ModelAgent = 'coder' | 'critic';
+
+export interface IModelSettings {
   temperature: number;
   seed: number | null;
   /** Seconds a streamed answer may stay silent before the call fails (0: no limit). */
   streamIdleTimeout: number;
   /** Seconds a whole model call may take (0: no limit). */
   requestTimeout: number;
+  /** Retries after a 429, or a 5xx on an agent's last endpoint. */
+  retries: number;
+  /** Answer identical requests from the server's response cache. */
+  cache: boolean;
 }
 
 export class AgentTeamSettings {
@@ -41,7 +58,7 @@ export class AgentTeamSettings {
       scoreThreshold: this._number('scoreThreshold', d.scoreThreshold),
       maxFixAttempts: this._number('maxFixAttempts', d.maxFixAttempts),
       maxOutputChars: this._number('maxOutputChars', d.maxOutputChars),
-      vision: this._get('vision') === true,
+      vision: this.visionFallback,
       executionTimeout: this._number('executionTimeout', d.executionTimeout),
       approvalMode: this.approvalMode
     };
@@ -58,16 +75,66 @@ export class AgentTeamSettings {
     await this._settings?.set('approvalMode', mode);
   }
 
-  /** How to reach the model. */
+  /** Whether the Critic gets plots when the server does not say what its model takes. */
+  get visionFallback(): boolean {
+    return this._get('vision') === true;
+  }
+
+  /** Each model-calling agent's endpoint, model and fallbacks. */
+  get agents(): Record<ModelAgent, IAgentModelSetting> {
+    const raw = (this._get('agents') ?? {}) as Partial<
+      Record<ModelAgent, Partial<IAgentModelSetting>>
+    >;
+    const one = (value: Partial<IAgentModelSetting> | undefined) => ({
+      endpoint: typeof value?.endpoint === 'string' ? value.endpoint : '',
+      model: typeof value?.model === 'string' ? value.model.trim() : '',
+      fallbacks: Array.isArray(value?.fallbacks)
+        ? value.fallbacks.filter((name): name is string => !!name)
+        : []
+    });
+    return { coder: one(raw.coder), critic: one(raw.critic) };
+  }
+
+  /** Choose an agent's endpoint and model (the sidebar's pickers); fallbacks stay. */
+  async setAgentModel(
+    agent: ModelAgent,
+    endpoint: string,
+    model: string
+  ): Promise<void> {
+    const agents = this.agents;
+    agents[agent] = { ...agents[agent], endpoint, model };
+    await this._settings?.set('agents', agents as unknown as PartialJSONValue);
+  }
+
+  /** Endpoints added in the settings (never with a key). */
+  get userEndpoints(): IUserEndpoint[] {
+    const raw = this._get('endpoints');
+    return Array.isArray(raw)
+      ? raw.filter(
+          (item): item is IUserEndpoint =>
+            typeof item?.name === 'string' && typeof item?.baseUrl === 'string'
+        )
+      : [];
+  }
+
+  /** The ports Find local servers probes. */
+  get discoveryPorts(): number[] {
+    const raw = this._get('discoveryPorts');
+    return Array.isArray(raw)
+      ? raw.filter((port): port is number => Number.isInteger(port))
+      : [1234, 11434, 8080, 8000];
+  }
+
+  /** How calls are made. */
   get model(): IModelSettings {
     const seed = this._get('seed');
     return {
-      model: this._string('model', '').trim(),
-      baseUrl: this._string('baseUrl', '').trim(),
       temperature: this._number('temperature', 0),
       seed: typeof seed === 'number' ? seed : null,
       streamIdleTimeout: this._number('streamIdleTimeout', 60),
-      requestTimeout: this._number('requestTimeout', 600)
+      requestTimeout: this._number('requestTimeout', 600),
+      retries: this._number('retries', 3),
+      cache: this._get('cache') === true
     };
   }
 

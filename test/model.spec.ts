@@ -7,9 +7,17 @@ import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
+import { ModelConnections } from '../src/connections';
+import type {
+  IEndpoint,
+  IEndpointService,
+  IEndpointStatus
+} from '../src/llm/endpoints';
+import type { ModelChoices } from '../src/llm/modelChoice';
 import { AgentTeamModel } from '../src/model';
 import { AgentTeamSettings } from '../src/settings';
 import type { TeamRun } from '../src/team/teamRun';
+import { ChatModelError } from '../src/team/types';
 import {
   FakeWorkspace,
   ScriptedModel,
@@ -53,17 +61,62 @@ function fakeTracker(panels: FakePanel[]) {
   };
 }
 
+/** A Jupyter server with one endpoint, LM Studio, serving one model. */
+function fakeEndpoints(
+  state: IEndpointStatus['state'] = 'connected'
+): IEndpointService {
+  const endpoint: IEndpoint = {
+    name: 'LM Studio',
+    baseUrl: 'http://localhost:1234/v1',
+    keySource: '',
+    hasKey: false,
+    vision: null,
+    contextWindow: null,
+    defaultModel: '',
+    origin: 'server'
+  };
+  return {
+    list: async () => ({ endpoints: [endpoint], discoveryPorts: [] }),
+    setUserEndpoints: async () => ({
+      endpoints: [endpoint],
+      discoveryPorts: []
+    }),
+    check: async name => ({
+      name,
+      state,
+      reason: state === 'connected' ? '' : 'connection refused',
+      fix:
+        state === 'connected'
+          ? ''
+          : "Start LM Studio's server on port 1234, or pick another endpoint",
+      models:
+        state === 'connected'
+          ? [{ id: 'qwen2.5-coder', vision: false, contextLength: 32768 }]
+          : []
+    }),
+    discover: async () => ({ found: [], endpoints: [endpoint] }),
+    clearCache: async () => 0
+  };
+}
+
 function createModel(
   tracker: ReturnType<typeof fakeTracker>,
   chatModels: ScriptedModel[],
-  workspaces: Map<FakePanel, FakeWorkspace>
+  workspaces: Map<FakePanel, FakeWorkspace>,
+  service: IEndpointService = fakeEndpoints()
 ) {
-  const choices: AgentTeamModel.IModelChoice[] = [];
+  const choices: ModelChoices[] = [];
   // One critique per run: the Coder does not revise on its own.
   const settings = new AgentTeamSettings({
     composite: { autoRevisions: 0 },
     changed: new Signal<unknown, void>({})
   } as unknown as ISettingRegistry.ISettings);
+  const connections = new ModelConnections({
+    service,
+    settings,
+    trans: nullTranslator.load('jupyterlab_agent_team')
+  });
+  void connections.refresh();
   const model = new AgentTeamModel({
     tracker: tracker as unknown as INotebookTracker,
     settings,
@@ -72,19 +125,22 @@ function createModel(
     activate: () => undefined,
     createChatModel: choice => {
       choices.push(choice);
-      const next = chatModels.shift();
-      if (!next) {
-        throw new Error('no chat model left');
-      }
-      return next;
+      // Each call goes to the first scripted model with a reply left for its agent.
+      return {
+        complete: request => {
+          const next = chatModels.find(
+            candidate => candidate.replies[request.agent]?.length
+          );
+          if (!next) {
+            throw new Error(`no reply left for ${request.agent}`);
+          }
+          return next.complete(request);
+        }
+      };
     },
     createWorkspace: panel => workspaces.get(panel as unknown as FakePanel)!,
     thumbnail: async png => `data:image/png;base64,${png}`,
-    fetchServerConfig: async () => ({
-      baseUrl: 'http://localhost:1234/v1',
-      model: 'qwen2.5-coder',
-      hasApiKey: false
-    })
+    connections
   });
   return { model, choices };
 }
@@ -115,13 +171,18 @@ describe('AgentTeamModel', () => {
       ],
       new Map([[panel, workspace]])
     );
-    await model.refreshServerConfig();
-
     const summary = await model.ask(TASK);
 
     expect(summary?.reason).toBe('revisions-used');
-    expect(choices).toEqual([
-      { model: 'qwen2.5-coder', endpoint: 'http://localhost:1234/v1' }
+    // The model the checked endpoint listed, decided before the run.
+    expect(choices).toHaveLength(1);
+    expect(
+      Object.values(choices[0]).map(agent =>
+        agent.routes.map(route => [route.endpoint.name, route.model])
+      )
+    ).toEqual([
+      [['LM Studio', 'qwen2.5-coder']],
+      [['LM Studio', 'qwen2.5-coder']]
     ]);
     const kept = panel.metadata.get('agent_team') as {
       runs: TeamRun.IRecord[];
@@ -230,6 +291,54 @@ describe('AgentTeamModel', () => {
     expect(model.notice).toContain('Only the newest run');
   });
 
+  it('refuses a task while the chosen endpoint is unreachable, saying what to do, and hands the task back', async () => {
+    const panel = fakePanel('analysis.ipynb');
+    const { model } = createModel(
+      fakeTracker([panel]),
+      [],
+      new Map([[panel, new FakeWorkspace(() => ok())]]),
+      fakeEndpoints('unreachable')
+    );
+    expect(await model.ask(TASK)).toBeNull();
+    expect(model.runs).toHaveLength(0);
+    expect(model.notice).toBe(
+      "LM Studio: unreachable — connection refused — Start LM Studio's server on port 1234, or pick another endpoint"
+    );
+    expect(model.returnedTask?.text).toBe(TASK);
+  });
+
+  it('hands a task back after a failed first call, and Retry starts it again on the same notebook', async () => {
+    const panel = fakePanel('analysis.ipynb');
+    const workspace = new FakeWorkspace(() => ok('plotted\n'));
+    const failing = new ScriptedModel({
+      coder: [
+        async () => {
+          throw new ChatModelError(
+            'the model server at LM Studio answered 503: model is loading',
+            'http',
+            { status: 503 }
+          );
+        },
+        python(PLOT)
+      ],
+      critic: [critique([9, 9, 9, 9, 9, 9])]
+    });
+    const tracker = fakeTracker([panel]);
+    const { model } = createModel(
+      tracker,
+      [failing],
+      new Map([[panel, workspace]])
+    );
+    const first = await model.ask(TASK);
+    expect(first?.reason).toBe('model-error');
+    expect(model.returnedTask).toEqual({ id: 1, text: TASK });
+    tracker.currentWidget = null as unknown as FakePanel;
+    const second = await model.retry(model.runs[0]);
+    expect(second?.reason).toBe('threshold');
+    expect(model.runs).toHaveLength(2);
+    expect(workspace.teamCells().map(cell => cell.source)).toEqual([PLOT]);
+  });
+
   it('applies the approval toggle to the run in progress', async () => {
     const panel = fakePanel('analysis.ipynb');
     const workspace = new FakeWorkspace(() => ok());
@@ -238,8 +347,9 @@ describe('AgentTeamModel', () => {
       [new ScriptedModel({ coder: [python(PLOT)] })],
       new Map([[panel, workspace]])
     );
+    // The run starts once the endpoints have been checked; switch as it appears.
+    model.changed.connect(() => model.runs[0]?.setApprovalMode('ask'));
     const done = model.ask(TASK);
-    model.activeRun!.setApprovalMode('ask');
     await settle();
     await settle();
     expect(model.activeRun?.pendingDecision).toBe('approve-draft');

@@ -11,6 +11,7 @@ import * as React from 'react';
 import type { AgentTeamModel } from '../model';
 import type { TeamRun } from '../team/teamRun';
 import { ApprovalModeSelect } from './ApprovalModeSelect';
+import { ConnectionHeader } from './ConnectionHeader';
 import { FeedbackForm } from './FeedbackForm';
 import {
   activityLabel,
@@ -103,7 +104,6 @@ function SidebarView(
   const { model, rendermime, trans, unfolded, onToggleFold } = props;
   const active = model.activeRun;
   const rerunnable = model.rerunnable;
-  const { model: modelName, endpoint } = model.modelChoice;
   const transcript = React.useRef<HTMLDivElement>(null);
 
   // Follow new content while the user is at the bottom; stay put once they
@@ -153,30 +153,29 @@ function SidebarView(
     void model.restoreRound(run, round);
   };
   const newest = model.runs[model.runs.length - 1];
-  // Whether a run started: a refused task stays in the box.
-  const send = (task: string): boolean => {
+  // On first open, offer what runs on this machine.
+  React.useEffect(() => {
+    if (model.connections.found === null) {
+      void model.connections.discover();
+    }
+  }, [model]);
+  // A refused or failed task comes back to the box (model.returnedTask).
+  const send = (task: string) => {
     following.current = true;
-    const before = model.runs.length;
     void model.ask(task);
-    return model.runs.length > before;
   };
 
   return (
     <div className="jp-AgentTeam-View">
       <div className="jp-AgentTeam-Header">
         <h2 className="jp-AgentTeam-Title">{trans.__('Agent Team')}</h2>
-        <div
-          className="jp-AgentTeam-Endpoint"
-          title={endpoint ? `${modelName} · ${endpoint}` : undefined}
-        >
-          {endpoint
-            ? trans.__(
-                'Model: %1 at %2',
-                modelName || trans.__('first listed'),
-                endpoint
-              )
-            : trans.__('Model server not known yet')}
-        </div>
+        <ConnectionHeader
+          connections={model.connections}
+          onPick={(agent, endpoint, id) =>
+            void model.settings.setAgentModel(agent, endpoint, id)
+          }
+          trans={trans}
+        />
         <ApprovalModeSelect
           mode={model.settings.approvalMode}
           onChange={mode => void model.settings.setApprovalMode(mode)}
@@ -218,6 +217,10 @@ function SidebarView(
               }
               onFollow={followAgain}
               onRevealCell={revealCell}
+              onRetry={() => {
+                following.current = true;
+                void model.retry(run);
+              }}
               onExport={() =>
                 void model.exportRun(run, summary =>
                   summaryLine(summary, trans)
@@ -237,6 +240,7 @@ function SidebarView(
       </div>
       <TaskBox
         running={active !== null}
+        returned={model.returnedTask}
         onSend={send}
         onStop={() => model.stop()}
         trans={trans}
@@ -258,6 +262,8 @@ function RunView(props: {
   /** The user sent the team on: follow the transcript again. */
   onFollow: () => void;
   onExport: () => void;
+  /** Try the run again after a failed model call. */
+  onRetry: () => void;
   onRevealCell: (run: TeamRun, cellId: string) => void;
 }): JSX.Element {
   const {
@@ -270,6 +276,7 @@ function RunView(props: {
     onRestore,
     onFollow,
     onExport,
+    onRetry,
     onRevealCell
   } = props;
   // New messages re-render the run; a message's own changes re-render only it.
@@ -280,6 +287,7 @@ function RunView(props: {
         const lastCritique = [...messages]
           .reverse()
           .find(m => m.kind === 'critique');
+        const lastSummary = [...messages].reverse().find(m => m.summary);
         const waitingDraft =
           run.pendingDecision === 'approve-draft'
             ? [...messages].reverse().find(m => m.kind === 'approval')
@@ -336,6 +344,16 @@ function RunView(props: {
                         <span key={fact}>{fact}</span>
                       ))}
                     </div>
+                    {message.summary.reason === 'model-error' &&
+                      message === lastSummary &&
+                      run.phase === 'ended' && (
+                        <button
+                          className="jp-Button jp-mod-styled jp-mod-accept jp-AgentTeam-RetryButton"
+                          onClick={onRetry}
+                        >
+                          {trans.__('Retry')}
+                        </button>
+                      )}
                   </div>
                 ) : (
                   <MessageView

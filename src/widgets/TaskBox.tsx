@@ -6,23 +6,29 @@ import * as React from 'react';
 
 export interface ITaskBoxProps {
   running: boolean;
-  /** Returns whether the task was taken; a refused one stays in the box. */
-  onSend: (task: string) => boolean;
+  /** A task handed back (refused, or failed at once): it refills an empty box. */
+  returned: { id: number; text: string } | null;
+  onSend: (task: string) => void;
   onStop: () => void;
   trans: TranslationBundle;
 }
 
 export function TaskBox(props: ITaskBoxProps): JSX.Element {
-  const { running, onSend, onStop, trans } = props;
+  const { running, returned, onSend, onStop, trans } = props;
   const [text, setText] = React.useState('');
+  React.useEffect(() => {
+    if (returned) {
+      // What the user typed since is theirs: only an empty box is refilled.
+      setText(current => (current.trim() ? current : returned.text));
+    }
+  }, [returned?.id]);
 
   const send = () => {
     if (running || !text.trim()) {
       return;
     }
-    if (onSend(text)) {
-      setText('');
-    }
+    onSend(text);
+    setText('');
   };
 
   return (

@@ -3,6 +3,7 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import type { ConnectionState } from '../llm/endpoints';
 import { formatScores } from '../team/critique';
 import type { TeamRun } from '../team/teamRun';
 import type { AgentName } from '../team/types';
@@ -15,6 +16,29 @@ export function agentLabel(agent: AgentName, trans: TranslationBundle): string {
       return trans.__('Critic');
     case 'user_proxy':
       return trans.__('User proxy');
+  }
+}
+
+/** A model endpoint's state in a word or two, for its badge. */
+export function connectionStateLabel(
+  state: ConnectionState,
+  trans: TranslationBundle
+): string {
+  switch (state) {
+    case 'checking':
+      return trans.__('checking…');
+    case 'connected':
+      return trans.__('connected');
+    case 'unreachable':
+      return trans.__('unreachable');
+    case 'unauthorised':
+      return trans.__('unauthorised');
+    case 'no-models':
+      return trans.__('no models');
+    case 'error':
+      return trans.__('error');
+    case 'unknown':
+      return trans.__('not checked');
   }
 }
 
