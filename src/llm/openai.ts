@@ -14,6 +14,7 @@ import OpenAI, {
   APIUserAbortError
 } from 'openai';
 
+import { sseData } from './sseData';
 import {
   ChatModelError,
   type ContentPart,
@@ -90,7 +91,7 @@ export class OpenAIChatModel implements IChatModel {
     try {
       model = await this._resolveModel(signal);
       const { temperature, seed } = this._options;
-      const { data: stream, response } = await this._client.chat.completions
+      const response = await this._client.chat.completions
         .create(
           {
             model,
@@ -108,14 +109,37 @@ export class OpenAIChatModel implements IChatModel {
             }
           }
         )
-        .withResponse();
+        .asResponse();
       const cached = response.headers.get('X-Agent-Team-Cached') === 'true';
+      if (!response.body) {
+        throw new ChatModelError(
+          this._trans.__(
+            'the model server at %1 ended its answer without any content',
+            this._options.describeEndpoint
+          ),
+          'invalid'
+        );
+      }
 
       let finished = false;
       let usage: ITokenUsage | undefined;
-      for await (const chunk of stream) {
+      for await (const data of sseData(response.body)) {
         watchdog.heard();
-        const choice = chunk.choices[0];
+        if (data.startsWith('[DONE]')) {
+          break;
+        }
+        const chunk = JSON.parse(data) as Private.IStreamChunk;
+        if (chunk.error) {
+          throw new ChatModelError(
+            this._trans.__(
+              'the model server at %1 reported an error: %2',
+              this._options.describeEndpoint,
+              Private.serverMessage(chunk.error) ?? data.slice(0, 200)
+            ),
+            'http'
+          );
+        }
+        const choice = chunk.choices?.[0];
         const delta = choice?.delta?.content;
         if (delta) {
           text += delta;
@@ -131,7 +155,7 @@ export class OpenAIChatModel implements IChatModel {
           };
         }
       }
-      // The SDK ends the iteration quietly when the signal aborts mid-stream.
+      // A stream cut by the signal may end quietly.
       if (signal.aborted) {
         throw watchdog.timeoutError() ?? Private.stopped();
       }
@@ -448,6 +472,16 @@ namespace Private {
     return parts.flatMap(part =>
       part.type === 'text' ? [{ type: 'text' as const, text: part.text }] : []
     );
+  }
+
+  /** The parts of a chat completion chunk that are read. */
+  export interface IStreamChunk {
+    choices?: {
+      delta?: { content?: string | null };
+      finish_reason?: string | null;
+    }[];
+    usage?: { prompt_tokens: number; completion_tokens: number } | null;
+    error?: unknown;
   }
 
   /** Retry-After as milliseconds: seconds or an HTTP date; null when absent. */
