@@ -1,8 +1,9 @@
-"""Routes that let the browser reach the model server without ever holding its API key.
+"""Routes that let the browser reach model servers without ever holding their API keys.
 
-The browser's OpenAI SDK points at ``<base_url>agent-team/v1``; these handlers forward to the
-configured OpenAI-compatible server, add the key, pass streams through as they arrive, and
-turn failures into OpenAI-shaped errors whose message tells the user what to fix.
+The browser's OpenAI SDK points at ``<base_url>agent-team/v1`` and names an endpoint in a
+header; these handlers forward to that endpoint's server, and only to registered endpoints,
+add its key, pass streams through as they arrive, and turn failures into OpenAI-shaped
+errors whose message tells the user what to fix.
 """
 
 from __future__ import annotations
@@ -13,38 +14,60 @@ import socket
 import ssl
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
-from tornado.httpclient import HTTPClientError, HTTPRequest, HTTPResponse
-from tornado.httputil import HTTPHeaders, HTTPInputError, parse_response_start_line
-from tornado.iostream import IOStream, StreamClosedError
-from tornado.simple_httpclient import HTTPStreamClosedError, SimpleAsyncHTTPClient
-from tornado.tcpclient import TCPClient
+from tornado.httpclient import HTTPRequest, HTTPResponse
+from tornado.httputil import HTTPHeaders, parse_response_start_line
+from tornado.iostream import IOStream
 
+from .api import (
+    CacheHandler,
+    CheckHandler,
+    ConfigHandler,
+    DiscoverHandler,
+    EndpointsHandler,
+    UserEndpointsHandler,
+)
+from .cache import MAX_ENTRY_BYTES, ResponseCache, cache_key, stream_completed
 from .config import AgentTeam
+from .endpoints import Endpoint, EndpointRegistry, server_endpoints
+from .hangup import ClientGone, UpstreamClient
+from .messages import (
+    StreamScrubber,
+    display_url,
+    error_body,
+    network_failure,
+    scrub,
+    scrub_bytes,
+    unreachable_message,
+    upstream_error_text,
+    upstream_status_message,
+)
+from .state import STATE_KEY, ServerState, state_of
 
 if TYPE_CHECKING:
     from jupyter_server.serverapp import ServerApp
 
-BASE_URL_HEADER = "X-Agent-Team-Base-Url"
+ENDPOINT_HEADER = "X-Agent-Team-Endpoint"
+# The browser once sent a URL of its own; now it may only name a registered endpoint.
+RETIRED_BASE_URL_HEADER = "X-Agent-Team-Base-Url"
 AGENT_HEADER = "X-Agent-Team-Agent"
-ERROR_TYPE = "agent_team_proxy"
-SETTINGS_KEY = "agent_team_config"
-MAX_UPSTREAM_MESSAGE = 500
+CACHE_HEADER = "X-Agent-Team-Cache"
+CACHED_HEADER = "X-Agent-Team-Cached"
 # Connecting should fail fast even when a whole generation may take minutes.
 MAX_CONNECT_TIMEOUT = 30.0
 # How often a request in flight checks that the browser is still there and the model server
 # still talking: the checks, not tornado's client, are what stop an abandoned generation.
 WATCH_INTERVAL = 0.5
-MASK = "***"
 
 # Only what the model server needs; Authorization, Cookie and X-XSRFToken are Jupyter's own.
 FORWARDED_HEADERS = ("Content-Type", "Accept", AGENT_HEADER)
-PORT_HINTS = {1234: "is LM Studio's server running?", 11434: "is Ollama running?"}
-DEFAULT_HINT = "is the model server running?"
+# What a rate-limited or overloaded server says about when to try again, for the browser.
+PASSED_BACK_HEADERS = ("retry-after",)
+PASSED_BACK_PREFIX = "x-ratelimit-"
 
 
 class ProxyError(Exception):
@@ -56,222 +79,13 @@ class ProxyError(Exception):
         self.message = message
 
 
-class ClientGone(HTTPInputError):
-    """Raised inside the upstream stream to abort it: the browser stopped listening.
-
-    Tornado's client closes the upstream connection quietly on an ``HTTPInputError`` raised
-    by a streaming callback; any other exception would be logged as a crash.
-    """
-
-
-class HangUpTCPClient(TCPClient):
-    """Opens connections as usual but keeps hold of them, so the proxy can hang up."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._streams: list[IOStream] = []
-        self._hung_up = False
-
-    async def connect(self, *args: Any, **kwargs: Any) -> IOStream:
-        """Connect, or close at once a connection that was given up on while it opened."""
-        stream = await super().connect(*args, **kwargs)
-        self._streams.append(stream)
-        if self._hung_up:
-            stream.close()
-        return stream
-
-    def hang_up(self) -> None:
-        """Close every connection: the request fails at once and the server sees it go."""
-        self._hung_up = True
-        for stream in self._streams:
-            stream.close()
-
-
-class UpstreamClient(SimpleAsyncHTTPClient):
-    """A client for one proxied request, whose connection ``hang_up`` closes.
-
-    Tornado's ``fetch`` cannot be cancelled: it waits for the next byte or its timeout, which
-    for a silent model server is minutes of GPU time nobody will read. Create it with
-    ``force_instance=True`` and ``close()`` it after the request.
-    """
-
-    def initialize(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Set up the client with a TCP client that remembers its connections."""
-        super().initialize(**kwargs)
-        self.tcp_client = HangUpTCPClient(resolver=self.resolver)
-
-    def hang_up(self) -> None:
-        """Abort the request by closing its connection to the model server."""
-        assert isinstance(self.tcp_client, HangUpTCPClient)
-        self.tcp_client.hang_up()
-
-
-def display_url(url: str) -> str:
-    """The URL without credentials or trailing slash, safe for messages and logs."""
-    parts = urlsplit(url.strip())
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
-
-
-def scrub(text: str, secret: str) -> str:
-    """Mask the key wherever upstream text repeats it."""
-    return text.replace(secret, MASK) if secret else text
-
-
-def scrub_bytes(data: bytes, secret: str) -> bytes:
-    """``scrub`` for a body that has not been decoded."""
-    return data.replace(secret.encode(), MASK.encode()) if secret else data
-
-
-class StreamScrubber:
-    """Masks the key in a stream even when the model server's chunks split it.
-
-    Only an end that could still grow into the key is held back (at most ``len(key) - 1``
-    bytes), so a complete SSE event, which ends in a blank line, is never delayed.
-    """
-
-    def __init__(self, secret: str) -> None:
-        self._secret = secret.encode()
-        self._held = b""
-
-    def feed(self, chunk: bytes) -> bytes:
-        """The part of ``held + chunk`` that is safe to send now, masked."""
-        if not self._secret:
-            return chunk
-        data = (self._held + chunk).replace(self._secret, MASK.encode())
-        keep = self._partial_key_length(data)
-        self._held = data[len(data) - keep :]
-        return data[: len(data) - keep]
-
-    def flush(self) -> bytes:
-        """What was held back, once the stream has ended and the key can no longer complete."""
-        held, self._held = self._held, b""
-        return held
-
-    def _partial_key_length(self, data: bytes) -> int:
-        """Length of the longest end of ``data`` that is a beginning of the key."""
-        for size in range(min(len(self._secret) - 1, len(data)), 0, -1):
-            if data.endswith(self._secret[:size]):
-                return size
-        return 0
-
-
-def validate_base_url(url: str) -> str:
-    """Accept only absolute http(s) URLs, so the header cannot point at files or other schemes."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProxyError(
-            400, f"{BASE_URL_HEADER} must be an http:// or https:// URL, got {url.strip()!r}"
-        )
-    return url.strip()
-
-
-def server_hint(url: str) -> str:
-    """Guess which server the user meant to run from the port they configured."""
-    try:
-        port = urlsplit(url).port
-    except ValueError:
-        port = None
-    return PORT_HINTS.get(port or 0, DEFAULT_HINT)
-
-
-def unreachable_message(url: str, reason: str) -> str:
-    """The message for a model server that could not be talked to at all."""
-    return f"cannot reach {url} ({reason}) — {server_hint(url)}"
-
-
-def network_failure(
-    error: BaseException, request_timeout: float, connect_timeout: float
-) -> tuple[int, str]:
-    """Map a transport exception to an HTTP status and a short human reason."""
-    if isinstance(error, ConnectionRefusedError):
-        return 502, "connection refused"
-    if isinstance(error, socket.gaierror):
-        return 502, "host not found"
-    if isinstance(error, (StreamClosedError, HTTPStreamClosedError)):
-        return 502, "connection closed by the model server"
-    if isinstance(error, HTTPClientError) and error.code == 599:
-        text = str(error)
-        if "timeout" in text.lower():
-            seconds = connect_timeout if "connecting" in text.lower() else request_timeout
-            return 504, f"timed out after {seconds:g} s"
-        return 502, text
-    if isinstance(error, (ssl.SSLError, ssl.CertificateError)):
-        return 502, f"TLS error: {error}"
-    if isinstance(error, OSError):
-        return 502, error.strerror or str(error) or type(error).__name__
-    return 502, f"{type(error).__name__}: {error}"
-
-
-def upstream_error_text(body: bytes) -> str:
-    """Pull the human message out of an upstream error body (OpenAI, Ollama or plain text)."""
-    text = body.decode("utf-8", errors="replace").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text
-    if isinstance(data, dict):
-        error = data.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-        for candidate in (error, data.get("message"), data.get("detail")):
-            if isinstance(candidate, str) and candidate:
-                return candidate
-    return text
-
-
-def same_origin(a: str, b: str) -> bool:
-    """Whether two URLs name the same scheme, host and port."""
-    first, second = urlsplit(a), urlsplit(b)
-    return (first.scheme, first.hostname, first.port) == (
-        second.scheme,
-        second.hostname,
-        second.port,
-    )
-
-
-def upstream_status_message(url: str, status: int, detail: str, has_key: bool) -> str:
-    """The message for a model server that answered with an error status."""
-    if len(detail) > MAX_UPSTREAM_MESSAGE:
-        detail = detail[:MAX_UPSTREAM_MESSAGE] + "…"
-    if status in (401, 403):
-        if has_key:
-            return (
-                f"the model server at {url} refused the API key ({status}): {detail} "
-                "— check OPENAI_API_KEY or c.AgentTeam.api_key on the Jupyter server"
-            )
-        return (
-            f"the model server at {url} requires an API key ({status}): {detail} "
-            "— set OPENAI_API_KEY or c.AgentTeam.api_key on the Jupyter server"
-        )
-    return f"the model server at {url} answered {status}: {detail}"
-
-
-def error_body(message: str) -> str:
-    """OpenAI's error shape, so the SDK surfaces ``message`` to the user."""
-    return json.dumps({"error": {"message": message, "type": ERROR_TYPE}})
-
-
-class ConfigHandler(APIHandler):
-    """Tells the browser what the server will use, never the key itself."""
-
-    @tornado.web.authenticated
-    def get(self) -> None:
-        """Return the effective upstream settings."""
-        config: AgentTeam = self.settings[SETTINGS_KEY]
-        self.finish(
-            json.dumps(
-                {
-                    "base_url": display_url(config.base_url),
-                    "model": config.model,
-                    "has_api_key": bool(config.api_key),
-                }
-            )
-        )
+def endpoint_list(names: list[str]) -> str:
+    """Known endpoint names, quoted, for a message."""
+    return ", ".join(repr(name) for name in names) or "none"
 
 
 class ProxyHandler(APIHandler):
-    """Forwards one OpenAI endpoint to the upstream model server."""
+    """Forwards one OpenAI endpoint to the model server the request names."""
 
     upstream_path = ""
 
@@ -283,9 +97,13 @@ class ProxyHandler(APIHandler):
         self._upstream_status = 0
         self._upstream_headers = HTTPHeaders()
         self._buffer = bytearray()
-        self._scrubber = StreamScrubber(self.agent_config.api_key)
+        self._endpoint: Endpoint | None = None
+        self._scrubber = StreamScrubber("")
         self._upstream: UpstreamClient | None = None
         self._last_heard = time.monotonic()
+        # The stream as sent to the browser, kept for the response cache when asked for.
+        self._tee: bytearray | None = None
+        self._cache_key = ""
 
     def on_connection_close(self) -> None:
         """The browser left: hang up on the model server so it stops generating."""
@@ -295,26 +113,65 @@ class ProxyHandler(APIHandler):
         super().on_connection_close()
 
     @property
-    def agent_config(self) -> AgentTeam:
-        """The extension's settings (``config`` is Jupyter's own traitlets config)."""
-        return self.settings[SETTINGS_KEY]
+    def state(self) -> ServerState:
+        """The extension's settings, endpoints and cache."""
+        return state_of(self)
 
-    async def forward(self, method: str) -> None:
-        """Send this request upstream and relay the answer."""
-        config = self.agent_config
+    @property
+    def secret(self) -> str:
+        """The key of the endpoint this request goes to: the only one it could leak."""
+        return self._endpoint.api_key if self._endpoint else ""
+
+    def select_endpoint(self) -> Endpoint | None:
+        """The endpoint the request names, or None once the error has been sent."""
         try:
-            base = self._upstream_base()
+            endpoint = self._resolve_endpoint()
         except ProxyError as error:
             self._send_error(error.status, error.message)
-            return
-        shown = display_url(base)
-        url = f"{base.rstrip('/')}/{self.upstream_path}"
+            return None
+        self._endpoint = endpoint
+        self._scrubber = StreamScrubber(endpoint.api_key)
+        return endpoint
+
+    def _resolve_endpoint(self) -> Endpoint:
+        if RETIRED_BASE_URL_HEADER in self.request.headers:
+            raise ProxyError(
+                400,
+                f"{RETIRED_BASE_URL_HEADER} is no longer supported: name a model server with "
+                f"{ENDPOINT_HEADER} (GET agent-team/endpoints lists them)",
+            )
+        registry = self.state.registry
+        name = self.request.headers.get(ENDPOINT_HEADER, "").strip()
+        if not name:
+            first = registry.first()
+            if first is None:
+                raise ProxyError(
+                    400,
+                    "no model server is configured on the Jupyter server: set "
+                    "c.AgentTeam.endpoints or OPENAI_BASE_URL, or add one in the settings",
+                )
+            return first
+        # A header carries Latin-1 only; other names arrive percent-encoded.
+        endpoint = registry.get(name) or registry.get(unquote(name))
+        if endpoint is None:
+            raise ProxyError(
+                400,
+                f"unknown endpoint {name!r}; known endpoints: {endpoint_list(registry.names())}",
+            )
+        return endpoint
+
+    async def forward(self, method: str, body: bytes | None = None) -> None:
+        """Send this request to the selected endpoint and relay the answer."""
+        assert self._endpoint is not None
+        config = self.state.config
+        shown = self._endpoint.shown_url
+        url = self._endpoint.url(self.upstream_path)
         connect_timeout = min(config.request_timeout, MAX_CONNECT_TIMEOUT)
         request = HTTPRequest(
             url,
             method=method,
-            headers=self._upstream_headers_out(base),
-            body=self._body_with_model() if method == "POST" else None,
+            headers=self._upstream_headers_out(),
+            body=body,
             connect_timeout=connect_timeout,
             request_timeout=config.request_timeout,
             follow_redirects=False,
@@ -360,7 +217,7 @@ class ProxyHandler(APIHandler):
         Tornado usually reports a departed browser through ``on_connection_close``; this also
         catches a close it has not read yet.
         """
-        idle_timeout = self.agent_config.stream_idle_timeout
+        idle_timeout = self.state.config.stream_idle_timeout
         interval = min(WATCH_INTERVAL, idle_timeout / 4) if idle_timeout > 0 else WATCH_INTERVAL
         while True:
             await asyncio.sleep(interval)
@@ -392,36 +249,16 @@ class ProxyHandler(APIHandler):
         except OSError:
             return True
 
-    def _upstream_base(self) -> str:
-        """The browser's base URL setting wins over the server's, once validated."""
-        override = self.request.headers.get(BASE_URL_HEADER, "").strip()
-        return validate_base_url(override) if override else self.agent_config.base_url
-
-    def _upstream_headers_out(self, base: str) -> dict[str, str]:
+    def _upstream_headers_out(self) -> dict[str, str]:
         headers = {
             name: self.request.headers[name]
             for name in FORWARDED_HEADERS
             if name in self.request.headers
         }
-        # The key is for the server it was configured with: a base URL typed in the
-        # browser's settings must not be able to send it elsewhere.
-        if self.agent_config.api_key and same_origin(base, self.agent_config.base_url):
-            headers["Authorization"] = f"Bearer {self.agent_config.api_key}"
+        # Each endpoint's key goes to that endpoint only; the URL is always the endpoint's.
+        if self.secret:
+            headers["Authorization"] = f"Bearer {self.secret}"
         return headers
-
-    def _body_with_model(self) -> bytes:
-        """Fill in the configured model when the browser left it empty."""
-        body = self.request.body
-        if not self.agent_config.model:
-            return body
-        try:
-            data: Any = json.loads(body or b"{}")
-        except ValueError:
-            return body  # not ours to judge; the model server will answer
-        if isinstance(data, dict) and not data.get("model"):
-            data["model"] = self.agent_config.model
-            return json.dumps(data).encode()
-        return body
 
     def _on_upstream_header(self, line: str) -> None:
         self._last_heard = time.monotonic()
@@ -445,6 +282,8 @@ class ProxyHandler(APIHandler):
         self.set_header("Cache-Control", "no-cache")
         # Tells nginx-style proxies in front of Jupyter not to hold tokens back.
         self.set_header("X-Accel-Buffering", "no")
+        if self._tee is not None:
+            self.set_header(CACHED_HEADER, "false")
         self.flush()
 
     def _on_upstream_chunk(self, chunk: bytes) -> None:
@@ -454,21 +293,36 @@ class ProxyHandler(APIHandler):
         if self._streaming:
             safe = self._scrubber.feed(chunk)
             if safe:
+                self._keep(safe)
                 self.write(safe)
                 self.flush()
         else:
             self._buffer.extend(chunk)
 
+    def _keep(self, data: bytes) -> None:
+        """Add sent bytes to what the cache will store; a stream too big is not kept."""
+        if self._tee is None:
+            return
+        self._tee.extend(data)
+        if len(self._tee) > MAX_ENTRY_BYTES:
+            self._tee = None
+
     def _relay(self, response: HTTPResponse, shown: str) -> None:
         if self._streaming:
-            self.write(self._scrubber.flush())
+            tail = self._scrubber.flush()
+            self._keep(tail)
+            self.write(tail)
+            complete = self._tee is not None and stream_completed(self._tee)
+            if complete and self._upstream_status == 200:
+                assert self._tee is not None
+                self.state.cache.put(self._cache_key, bytes(self._tee))
             self.finish(set_content_type=self._upstream_headers["Content-Type"])
             return
         status = response.code
         if 200 <= status < 300:
             self.set_status(status)
             content_type = response.headers.get("Content-Type", "application/json")
-            body = scrub_bytes(bytes(self._buffer), self.agent_config.api_key)
+            body = scrub_bytes(bytes(self._buffer), self.secret)
             self.finish(body, set_content_type=content_type)
             return
         if 300 <= status < 400:
@@ -478,13 +332,24 @@ class ProxyHandler(APIHandler):
                 502, f"the model server at {shown} answered {status}: redirects to {location}"
             )
             return
-        detail = upstream_error_text(bytes(self._buffer))
-        message = upstream_status_message(shown, status, detail, bool(self.agent_config.api_key))
+        for name, value in response.headers.get_all():
+            lower = name.lower()
+            if lower in PASSED_BACK_HEADERS or lower.startswith(PASSED_BACK_PREFIX):
+                self.set_header(name, scrub(value, self.secret))
+        assert self._endpoint is not None
+        message = upstream_status_message(
+            shown,
+            status,
+            upstream_error_text(bytes(self._buffer)),
+            self._endpoint.has_key,
+            self._endpoint.key_setting,
+            response.headers.get("Retry-After", ""),
+        )
         self.log.warning("agent-team: %s answered %s", shown, status)
         self._send_error(status, message)
 
     def _send_error(self, status: int, message: str) -> None:
-        message = scrub(message, self.agent_config.api_key)
+        message = scrub(message, self.secret)
         if self._streaming:
             # Headers are gone already; an SSE error event makes the SDK's stream throw.
             self.write(self._scrubber.flush())
@@ -502,44 +367,85 @@ class ModelsHandler(ProxyHandler):
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        """List the upstream's models."""
-        await self.forward("GET")
+        """List the endpoint's models."""
+        if self.select_endpoint() is not None:
+            await self.forward("GET")
 
 
 class ChatCompletionsHandler(ProxyHandler):
-    """``POST /agent-team/v1/chat/completions``, streamed or not."""
+    """``POST /agent-team/v1/chat/completions``, streamed or not, from the cache if asked."""
 
     upstream_path = "chat/completions"
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        """Run a chat completion upstream."""
-        await self.forward("POST")
+        """Run a chat completion on the endpoint, or replay an identical one."""
+        endpoint = self.select_endpoint()
+        if endpoint is None:
+            return
+        body = self.request.body
+        try:
+            request: Any = json.loads(body or b"{}")
+        except ValueError:
+            request = None  # not ours to judge; the model server will answer
+        if not isinstance(request, dict):
+            await self.forward("POST", body)
+            return
+        if endpoint.default_model and not request.get("model"):
+            request["model"] = endpoint.default_model
+            body = json.dumps(request).encode()
+        if request.get("stream") is True and self._cache_wanted():
+            self._cache_key = cache_key(endpoint, request)
+            stored = self.state.cache.get(self._cache_key)
+            if stored is not None:
+                self._replay(stored)
+                return
+            self._tee = bytearray()
+        await self.forward("POST", body)
+
+    def _cache_wanted(self) -> bool:
+        return self.request.headers.get(CACHE_HEADER, "").strip().lower() == "on"
+
+    def _replay(self, stored: bytes) -> None:
+        """Answer with a stream stored earlier, as the model server sent it then."""
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header(CACHED_HEADER, "true")
+        self.finish(stored, set_content_type="text/event-stream")
 
 
 def setup_handlers(server_app: ServerApp) -> None:
-    """Register the routes under the server's base URL."""
+    """Read the settings and secrets, build the endpoints, and register the routes."""
     config = AgentTeam(parent=server_app)
+    log = server_app.log
     hidden = config.hide_secrets_from_kernels()
     if hidden:
-        server_app.log.info(
+        log.info(
             "agent-team: moved %s out of the environment that kernels and terminals inherit",
             ", ".join(hidden),
         )
+    registry = EndpointRegistry(server_endpoints(config, log))
+    cache = ResponseCache(config.cache_dir, log)
     web_app = server_app.web_app
-    web_app.settings[SETTINGS_KEY] = config
+    web_app.settings[STATE_KEY] = ServerState(config, registry, cache)
     base = url_path_join(web_app.settings["base_url"], "agent-team")
     web_app.add_handlers(
         ".*$",
         [
             (url_path_join(base, "config"), ConfigHandler),
+            (url_path_join(base, "endpoints"), EndpointsHandler),
+            (url_path_join(base, "endpoints", "user"), UserEndpointsHandler),
+            (url_path_join(base, "endpoints", "check"), CheckHandler),
+            (url_path_join(base, "discover"), DiscoverHandler),
+            (url_path_join(base, "cache"), CacheHandler),
             (url_path_join(base, "v1", "models"), ModelsHandler),
             (url_path_join(base, "v1", "chat", "completions"), ChatCompletionsHandler),
         ],
     )
-    server_app.log.info(
-        "agent-team: model proxy at %s -> %s (API key %s)",
-        base,
-        display_url(config.base_url),
-        "set" if config.api_key else "not set",
-    )
+    log.info("agent-team: model proxy at %s", base)
+    for endpoint in registry.server:
+        log.info(
+            "agent-team: endpoint %r -> %s (API key %s)",
+            endpoint.name,
+            endpoint.shown_url,
+            f"from {endpoint.key_source}" if endpoint.has_key else "not set",
+        )

@@ -9,7 +9,7 @@ cd "$ROOT"
 
 VENV="$ROOT/.venv"
 # Ports the UI tests' servers listen on (ui-tests/playwright.config.js).
-UI_TEST_PORTS=(8888 8911)
+UI_TEST_PORTS=(8888 8911 8912)
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/agent-team-tests.XXXXXX")"
 trap 'rm -rf "$LOG_DIR"' EXIT

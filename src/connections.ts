@@ -102,7 +102,10 @@ export class ModelConnections {
     this._emit();
   }
 
-  /** Probe this machine's usual model server ports, and the server's OPENAI_API_KEY. */
+  /**
+   * Check the known endpoints again (a server may have started since), then
+   * probe this machine's usual model server ports and the server's OPENAI_API_KEY.
+   */
   async discover(): Promise<void> {
     if (this._discovering) {
       return;
@@ -110,6 +113,7 @@ export class ModelConnections {
     this._discovering = true;
     this._emit();
     try {
+      await this._refresh();
       const discovery = await this._service.discover(
         this._settings.discoveryPorts
       );

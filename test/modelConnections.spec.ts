@@ -287,8 +287,10 @@ describe('model connections', () => {
   it('names its endpoint to the server route on every request', async () => {
     primary.setScenario({ replies: { coder: [REPLY] } });
     await client(primary).complete({ agent: 'coder', messages });
-    expect(chatCalls(primary)[0].headers['x-agent-team-endpoint']).toBe(
-      'LM Studio'
-    );
+    expect(
+      decodeURIComponent(
+        chatCalls(primary)[0].headers['x-agent-team-endpoint']!
+      )
+    ).toBe('LM Studio');
   });
 });

@@ -39,3 +39,16 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(
     filter(None, [_kernels_home, os.environ.get("JUPYTER_PATH")])
 )
 atexit.register(shutil.rmtree, _kernels_home, True)
+
+# Three model endpoints: the scripted server (with the key), a second scripted
+# server to fall back to (no key), and one where nothing listens.
+c.AgentTeam.endpoints = [
+    {
+        "name": "Scripted",
+        "base_url": "http://127.0.0.1:8911/v1",
+        "api_key_env": "OPENAI_API_KEY",
+        "default_model": "scripted-model",
+    },
+    {"name": "Backup", "base_url": "http://127.0.0.1:8912/v1", "default_model": "scripted-model"},
+    {"name": "Offline", "base_url": "http://127.0.0.1:9/v1"},
+]

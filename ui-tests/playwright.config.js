@@ -13,6 +13,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const SCRIPTED_OPENAI_PORT = 8911;
+// A second model server, the endpoint an agent falls back to.
+const BACKUP_OPENAI_PORT = 8912;
 
 module.exports = {
   ...baseConfig,
@@ -46,6 +48,14 @@ module.exports = {
     {
       command: `node ../test/scripted-openai-server.js --port ${SCRIPTED_OPENAI_PORT}`,
       url: `http://127.0.0.1:${SCRIPTED_OPENAI_PORT}/v1/models`,
+      timeout: 30 * 1000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'pipe',
+      stderr: 'pipe'
+    },
+    {
+      command: `node ../test/scripted-openai-server.js --port ${BACKUP_OPENAI_PORT}`,
+      url: `http://127.0.0.1:${BACKUP_OPENAI_PORT}/v1/models`,
       timeout: 30 * 1000,
       reuseExistingServer: !process.env.CI,
       stdout: 'pipe',

@@ -15,6 +15,8 @@ from jupyterlab_agent_team.config import AgentTeam
 from .conftest import (
     BASE_PATH,
     DEFAULT_MODEL,
+    ENDPOINT_KEY_VAR,
+    ENDPOINT_SECRET,
     OTHER_SECRET,
     OTHER_SECRET_VAR,
     SECRET,
@@ -25,7 +27,7 @@ from .upstream import ScriptedUpstream
 KERNEL_TIMEOUT = 60.0
 PRINT_ENV = f"""
 import json, os, sys
-names = ["OPENAI_API_KEY", "{OTHER_SECRET_VAR}", "AGENT_TEAM_MODEL"]
+names = ["OPENAI_API_KEY", "{OTHER_SECRET_VAR}", "{ENDPOINT_KEY_VAR}", "AGENT_TEAM_MODEL"]
 print(json.dumps({{
     "env": {{name: os.environ.get(name) for name in names}},
     "executable": sys.executable,
@@ -91,9 +93,8 @@ def run_in_kernel(jupyter: JupyterServer, kernel_id: str, code: str) -> tuple[st
         channel.close()
 
 
-def test_kernels_do_not_inherit_the_key_which_the_proxy_still_sends(
-    jupyter: JupyterServer, upstream: ScriptedUpstream
-) -> None:
+def kernel_env(jupyter: JupyterServer) -> tuple[dict, str]:
+    """What a new kernel on ``jupyter`` sees (parsed), and everything it sent (raw)."""
     started = jupyter.request("POST", "api/kernels", body={"name": "python3"})
     assert started.status == 201, started.body
     kernel_id = started.json()["id"]
@@ -101,8 +102,14 @@ def test_kernels_do_not_inherit_the_key_which_the_proxy_still_sends(
         stdout, raw = run_in_kernel(jupyter, kernel_id, PRINT_ENV)
     finally:
         jupyter.request("DELETE", f"api/kernels/{kernel_id}")
+    return json.loads(stdout), raw
 
-    seen = json.loads(stdout)
+
+def test_kernels_do_not_inherit_the_key_which_the_proxy_still_sends(
+    jupyter: JupyterServer, upstream: ScriptedUpstream
+) -> None:
+    seen, raw = kernel_env(jupyter)
+
     # A real ipykernel on this environment's Python, which does inherit the server's env...
     assert seen["ipykernel"] is True
     assert os.path.realpath(seen["executable"]) == os.path.realpath(sys.executable)
@@ -118,6 +125,42 @@ def test_kernels_do_not_inherit_the_key_which_the_proxy_still_sends(
     assert received.headers["authorization"] == f"Bearer {SECRET}"
     log = jupyter.log_path.read_text(errors="replace")
     assert f"moved OPENAI_API_KEY, {OTHER_SECRET_VAR} out of the environment" in log
+
+
+def test_kernels_do_not_inherit_an_endpoints_key_variable(
+    multi_jupyter: JupyterServer, upstream: ScriptedUpstream
+) -> None:
+    seen, raw = kernel_env(multi_jupyter)
+
+    assert seen["env"][ENDPOINT_KEY_VAR] is None
+    assert seen["env"]["OPENAI_API_KEY"] is None
+    assert ENDPOINT_SECRET not in raw and SECRET not in raw
+    # The endpoint still has its key.
+    tag = {"X-Agent-Team-Agent": "multi-env"}
+    assert multi_jupyter.request("GET", "agent-team/v1/models", headers=tag).status == 200
+    (received,) = upstream.received("multi-env")
+    assert received.auth == f"Bearer {ENDPOINT_SECRET}"
+    log = multi_jupyter.log_path.read_text(errors="replace")
+    assert f"moved OPENAI_API_KEY, {ENDPOINT_KEY_VAR}, {OTHER_SECRET_VAR} out" in log
+
+
+def test_endpoint_key_variables_are_read_then_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    monkeypatch.setenv("MY_KEY", "my-secret")
+    monkeypatch.delenv("UNSET_KEY", raising=False)
+    config = AgentTeam(
+        endpoints=[
+            {"name": "a", "base_url": "http://a/v1", "api_key_env": "MY_KEY"},
+            {"name": "b", "base_url": "http://b/v1", "api_key_env": "UNSET_KEY"},
+            # Invalid (no name), but its variable is a secret all the same.
+            {"base_url": "http://c/v1", "api_key_env": "MY_KEY"},
+        ]
+    )
+
+    assert config.hide_secrets_from_kernels() == ["OPENAI_API_KEY", "MY_KEY"]
+    assert "MY_KEY" not in os.environ and "OPENAI_API_KEY" not in os.environ
+    assert config.env_secret("MY_KEY") == "my-secret"
+    assert config.openai_key_at_start == "sk-from-env"
 
 
 def test_hiding_reads_the_key_first_and_removes_only_the_named_variables(

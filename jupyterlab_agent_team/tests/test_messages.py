@@ -8,17 +8,19 @@ import socket
 import pytest
 from tornado.simple_httpclient import HTTPStreamClosedError, HTTPTimeoutError
 
-from jupyterlab_agent_team.handlers import (
+from jupyterlab_agent_team.endpoints import EndpointError, check_base_url
+from jupyterlab_agent_team.messages import (
     MAX_UPSTREAM_MESSAGE,
-    ProxyError,
     display_url,
     error_body,
+    key_fix,
     network_failure,
+    no_models_fix,
     scrub,
+    unreachable_fix,
     unreachable_message,
     upstream_error_text,
     upstream_status_message,
-    validate_base_url,
 )
 
 
@@ -87,9 +89,71 @@ def test_missing_key_is_explained_differently_from_a_wrong_one() -> None:
     wrong = upstream_status_message("http://h/v1", 401, "bad key", has_key=True)
     missing = upstream_status_message("http://h/v1", 401, "no key", has_key=False)
 
-    assert "refused the API key (401): bad key" in wrong
-    assert "requires an API key (401): no key" in missing
+    assert "refused the API key (401): bad key — check " in wrong
+    assert "requires an API key (401): no key — set " in missing
     assert all("OPENAI_API_KEY" in m and "c.AgentTeam.api_key" in m for m in (wrong, missing))
+
+
+def test_a_key_message_names_the_endpoints_own_setting() -> None:
+    message = upstream_status_message("http://h/v1", 403, "no", has_key=True, key_setting="MY_KEY")
+
+    assert message == (
+        "the model server at http://h/v1 refused the API key (403): no"
+        " — check MY_KEY on the Jupyter server"
+    )
+    assert (
+        key_fix(False, "MY_KEY")
+        == "Set MY_KEY on the Jupyter server, then restart the Jupyter server"
+    )
+    # An endpoint from the browser's settings can hold no key: say where keys go instead.
+    assert "c.AgentTeam.endpoints" in key_fix(False, "")
+
+
+def test_retry_after_is_stated_in_the_message() -> None:
+    message = upstream_status_message("http://h/v1", 429, "slow down", False, retry_after="7")
+
+    assert message == "the model server at http://h/v1 answered 429: slow down (retry after 7 s)"
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        (
+            "http://localhost:1234/v1",
+            "Start LM Studio's server on port 1234 (Developer tab → Start Server), "
+            "or pick another endpoint",
+        ),
+        ("http://127.0.0.1:11434/v1", "Start Ollama (`ollama serve`), or pick another endpoint"),
+        (
+            "http://localhost:8080/v1",
+            "Start llama.cpp's server (`llama-server -m model.gguf --port 8080`), "
+            "or pick another endpoint",
+        ),
+        (
+            "http://gpu-box:8000/v1",
+            "Start vLLM (`vllm serve <model> --port 8000`), or pick another endpoint",
+        ),
+        (
+            "https://api.example.com/v1",
+            "Check that the server at https://api.example.com/v1 is running and reachable "
+            "from the Jupyter server",
+        ),
+    ],
+)
+def test_an_unreachable_server_is_fixed_by_starting_what_its_port_belongs_to(
+    url: str, fix: str
+) -> None:
+    assert unreachable_fix(url) == fix
+
+
+def test_no_models_fix_names_the_servers_way_to_get_one() -> None:
+    assert no_models_fix("http://localhost:1234/v1").startswith("Load a model in LM Studio")
+    assert "`ollama pull <model>`" in no_models_fix("http://localhost:11434/v1")
+    # What the server said it is wins over its port.
+    assert "`ollama pull <model>`" in no_models_fix("http://localhost:9999/v1", "ollama")
+    assert no_models_fix("http://h:9/v1") == (
+        "Load or serve a model on the server at http://h:9/v1, then check again"
+    )
 
 
 def test_scrub_masks_the_key_and_ignores_an_empty_one() -> None:
@@ -101,12 +165,13 @@ def test_display_url_drops_credentials() -> None:
     assert display_url("https://user:pw@host:8443/v1/") == "https://host:8443/v1"
 
 
-def test_validate_base_url() -> None:
-    assert validate_base_url(" https://api.example.com/v1 ") == "https://api.example.com/v1"
-    for bad in ("file:///etc", "javascript:alert(1)", "http://", "/v1"):
-        with pytest.raises(ProxyError) as raised:
-            validate_base_url(bad)
-        assert raised.value.status == 400
+def test_check_base_url() -> None:
+    assert check_base_url(" https://api.example.com/v1 ", "x") == "https://api.example.com/v1"
+    for bad in ("file:///etc", "javascript:alert(1)", "http://", "/v1", "http://h:99999/v1", ""):
+        with pytest.raises(EndpointError, match=r"^here: "):
+            check_base_url(bad, "here")
+    with pytest.raises(EndpointError, match="credentials"):
+        check_base_url("http://u:p@h/v1", "here", allow_credentials=False)
 
 
 def test_error_body_has_openai_shape() -> None:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import DEFAULT_MODEL, SECRET, JupyterServer, free_port
+from .conftest import DEFAULT_MODEL, SECRET, JupyterServer
 from .upstream import LONG_STREAM_EVENTS, SLOW_STREAM_EVENTS, ScriptedUpstream
 
 MODELS = "agent-team/v1/models"
@@ -31,6 +31,11 @@ def error_message(reply_json: dict) -> str:
         ("GET", MODELS, None),
         ("POST", CHAT, {"messages": MESSAGES}),
         ("GET", "agent-team/config", None),
+        ("GET", "agent-team/endpoints", None),
+        ("PUT", "agent-team/endpoints/user", {"endpoints": []}),
+        ("POST", "agent-team/endpoints/check", {"name": "x"}),
+        ("POST", "agent-team/discover", {"ports": []}),
+        ("DELETE", "agent-team/cache", None),
     ],
 )
 def test_requests_without_token_are_refused_and_never_forwarded(
@@ -146,15 +151,14 @@ def test_closing_the_stream_stops_the_model_server(
     ("method", "route", "body"), [("GET", MODELS, None), ("POST", CHAT, {"messages": MESSAGES})]
 )
 def test_unreachable_model_server_gives_a_clear_502(
-    jupyter: JupyterServer, method: str, route: str, body: dict | None
+    multi_jupyter: JupyterServer, closed_port: int, method: str, route: str, body: dict | None
 ) -> None:
-    port = free_port()
-    headers = {"X-Agent-Team-Base-Url": f"http://127.0.0.1:{port}/v1"}
-    reply = jupyter.request(method, route, body=body, headers=headers)
+    headers = {"X-Agent-Team-Endpoint": "Down"}
+    reply = multi_jupyter.request(method, route, body=body, headers=headers)
 
     assert reply.status == 502
     assert error_message(reply.json()) == (
-        f"cannot reach http://127.0.0.1:{port}/v1 (connection refused)"
+        f"cannot reach http://127.0.0.1:{closed_port}/v1 (connection refused)"
         " — is the model server running?"
     )
 
@@ -188,32 +192,75 @@ def test_upstream_401_points_at_the_key_setting(
     assert "OPENAI_API_KEY" in message and "c.AgentTeam.api_key" in message
 
 
-def test_browser_base_url_routes_to_another_model_server(
-    jupyter: JupyterServer, upstream: ScriptedUpstream, other_upstream: ScriptedUpstream
+@pytest.mark.parametrize("name", ["Nope", "127.0.0.1"])
+def test_an_unknown_endpoint_is_refused_and_nothing_is_forwarded(
+    jupyter: JupyterServer, upstream: ScriptedUpstream, name: str
 ) -> None:
-    headers = tagged("override", **{"X-Agent-Team-Base-Url": other_upstream.base_url})
+    headers = tagged("unknown-endpoint", **{"X-Agent-Team-Endpoint": name})
     models = jupyter.request("GET", MODELS, headers=headers)
-    chat = jupyter.request("POST", CHAT, body={"model": "m", "messages": MESSAGES}, headers=headers)
+    chat = jupyter.request("POST", CHAT, body={"messages": MESSAGES}, headers=headers)
 
-    assert [m["id"] for m in models.json()["data"]] == ["scripted-other"]
-    assert chat.json()["choices"][0]["message"]["content"] == "other got model=m"
-    received = other_upstream.received("override")
-    assert len(received) == 2
-    # The server's key belongs to the configured model server only.
-    assert all("authorization" not in r.headers for r in received)
-    assert upstream.received("override") == []
+    known = f"127.0.0.1:{upstream.port}"
+    for reply in (models, chat):
+        assert reply.status == 400
+        assert error_message(reply.json()) == (
+            f"unknown endpoint {name!r}; known endpoints: {known!r}"
+        )
+    assert upstream.received("unknown-endpoint") == []
 
 
-@pytest.mark.parametrize("bad_url", ["file:///etc", "localhost:1234/v1", "ftp://example.com/v1"])
-def test_invalid_browser_base_url_is_rejected(
-    jupyter: JupyterServer, upstream: ScriptedUpstream, bad_url: str
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:1/v1", "file:///etc", "https://attacker.example/v1"]
+)
+def test_a_url_from_the_browser_is_refused_whatever_it_is(
+    jupyter: JupyterServer, upstream: ScriptedUpstream, other_upstream: ScriptedUpstream, url: str
 ) -> None:
-    headers = tagged("bad-url", **{"X-Agent-Team-Base-Url": bad_url})
+    # The proxy forwards only to registered endpoints; the old override header is an error,
+    # not silently ignored, so a browser still sending it learns why.
+    headers = tagged("retired-header", **{"X-Agent-Team-Base-Url": url})
     reply = jupyter.request("GET", MODELS, headers=headers)
 
     assert reply.status == 400
-    assert "X-Agent-Team-Base-Url must be an http:// or https:// URL" in error_message(reply.json())
-    assert upstream.received("bad-url") == []
+    assert error_message(reply.json()).startswith(
+        "X-Agent-Team-Base-Url is no longer supported: name a model server with"
+        " X-Agent-Team-Endpoint"
+    )
+    assert upstream.received("retired-header") == []
+    assert other_upstream.received("retired-header") == []
+
+
+def test_the_first_endpoint_serves_requests_that_name_none_and_by_name(
+    jupyter: JupyterServer, upstream: ScriptedUpstream
+) -> None:
+    name = f"127.0.0.1:{upstream.port}"
+    unnamed = jupyter.request("GET", MODELS, headers=tagged("by-default"))
+    named = jupyter.request(
+        "GET", MODELS, headers=tagged("by-name", **{"X-Agent-Team-Endpoint": name})
+    )
+
+    assert unnamed.status == named.status == 200
+    assert len(upstream.received("by-default")) == len(upstream.received("by-name")) == 1
+
+
+@pytest.mark.parametrize(("model", "status"), [("rate-limited", 429), ("overloaded", 503)])
+@pytest.mark.parametrize("stream", [False, True])
+def test_retry_after_and_rate_limits_pass_through_with_the_status(
+    jupyter: JupyterServer, upstream: ScriptedUpstream, model: str, status: int, stream: bool
+) -> None:
+    body = {"model": model, "stream": stream, "messages": MESSAGES}
+    reply = jupyter.request("POST", CHAT, body=body, headers=tagged(f"{model}-{stream}"))
+
+    assert reply.status == status
+    assert reply.headers["retry-after"] == "7"
+    assert error_message(reply.json()) == (
+        f"the model server at {upstream.base_url} answered {status}: {model}, try later"
+        " (retry after 7 s)"
+    )
+    if status == 429:
+        assert reply.headers["x-ratelimit-limit-requests"] == "60"
+        assert reply.headers["x-ratelimit-remaining-requests"] == "0"
+    else:
+        assert not any(name.startswith("x-ratelimit-") for name in reply.headers)
 
 
 def test_server_log_never_contains_the_key(jupyter: JupyterServer) -> None:

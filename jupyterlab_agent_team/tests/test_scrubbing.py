@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from jupyterlab_agent_team.handlers import StreamScrubber, scrub_bytes
+from jupyterlab_agent_team.messages import StreamScrubber, scrub_bytes
 
 from .conftest import SECRET, JupyterServer
 from .upstream import ScriptedUpstream, echo_text

@@ -1,6 +1,8 @@
 """A scripted OpenAI-compatible model server on 127.0.0.1, recording what the proxy sends it.
 
 The chat request's ``model`` picks the script, so each test asks for the behaviour it checks.
+A ``flavour`` makes the server look like LM Studio or Ollama (their own model APIs), or list
+no models; ``require_key`` makes it refuse any other key, echoing what it got.
 """
 
 from __future__ import annotations
@@ -20,6 +22,32 @@ LONG_STREAM_GAP = 0.05
 SPLIT_GAP = 0.01
 # A held request gives up after this, so a failing test cannot leave threads behind for long.
 HOLD_LIMIT = 20.0
+RETRY_AFTER = "7"
+QUICK_STREAM_EVENTS = 3
+
+# LM Studio lists every model in /v1/models and says more about each in /api/v0/models.
+LMSTUDIO_MODELS = [
+    {"id": "qwen2.5-coder-7b-instruct", "type": "llm", "max_context_length": 32768},
+    {
+        "id": "qwen2-vl-7b-instruct",
+        "type": "vlm",
+        "max_context_length": 32768,
+        "loaded_context_length": 8192,
+    },
+    {"id": "text-embedding-nomic-embed-text-v1.5", "type": "embeddings"},
+]
+# Ollama says it per model, in POST /api/show; "broken:1b" makes that fail.
+OLLAMA_SHOW = {
+    "qwen2.5-coder:7b": {
+        "capabilities": ["completion", "tools"],
+        "model_info": {"general.architecture": "qwen2", "qwen2.context_length": 32768},
+    },
+    "llava:7b": {
+        "capabilities": ["completion", "vision"],
+        "model_info": {"llama.context_length": 4096},
+    },
+}
+OLLAMA_MODELS = [*OLLAMA_SHOW, "broken:1b"]
 
 
 @dataclass
@@ -78,22 +106,60 @@ def echo_text(auth: str) -> str:
     return f"you sent {auth}!"
 
 
+class _Server(ThreadingHTTPServer):
+    # Checks send up to 20 requests at once; the default backlog of 5 would drop some.
+    request_queue_size = 64
+    daemon_threads = True
+
+
 class ScriptedUpstream:
     """A threaded HTTP server speaking ``/v1/models`` and ``/v1/chat/completions``."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        flavour: str = "openai",
+        require_key: str = "",
+        models: list[str] | None = None,
+    ) -> None:
         self.name = name
+        self.flavour = flavour
+        self.require_key = require_key
+        self.models = models
         self.requests: list[Received] = []
         self.streams: dict[str, StreamLog] = {}
         self.holds: dict[str, HoldLog] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
+        # A short poll interval makes ``stop`` quick, for servers a single test starts.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def model_ids(self) -> list[str]:
+        """What ``GET /v1/models`` lists."""
+        if self.models is not None:
+            return list(self.models)
+        if self.flavour == "lmstudio":
+            return [m["id"] for m in LMSTUDIO_MODELS]
+        if self.flavour == "ollama":
+            return list(OLLAMA_MODELS)
+        if self.flavour == "empty":
+            return []
+        return [f"scripted-{self.name}"]
+
+    def all_received(self) -> list[Received]:
+        """Every request so far."""
+        with self._lock:
+            return list(self.requests)
 
     def start(self) -> ScriptedUpstream:
         self._thread.start()
@@ -148,16 +214,46 @@ class ScriptedUpstream:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _refused(self, received: Received) -> bool:
+                """Answer 401, echoing the key it got, unless it got the one it wants."""
+                wanted = upstream.require_key
+                if not wanted or received.auth == f"Bearer {wanted}":
+                    return False
+                message = f"Incorrect API key provided: {received.auth or 'none'}"
+                self._json(401, {"error": {"message": message}})
+                return True
+
             def do_GET(self) -> None:
-                self._receive()
+                received = self._receive()
+                if self._refused(received):
+                    return
+                if self.path == "/api/v0/models" and upstream.flavour == "lmstudio":
+                    listed = [m for m in LMSTUDIO_MODELS if m["id"] in upstream.model_ids()]
+                    self._json(200, {"object": "list", "data": listed})
+                    return
+                if self.path == "/api/version" and upstream.flavour == "ollama":
+                    self._json(200, {"version": "0.6.2"})
+                    return
                 if self.path != "/v1/models":
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
                     return
-                model = {"id": f"scripted-{upstream.name}", "object": "model", "owned_by": "test"}
-                self._json(200, {"object": "list", "data": [model]})
+                data = [
+                    {"id": model, "object": "model", "owned_by": "test"}
+                    for model in upstream.model_ids()
+                ]
+                self._json(200, {"object": "list", "data": data})
 
             def do_POST(self) -> None:
                 received = self._receive()
+                if self._refused(received):
+                    return
+                if self.path == "/api/show" and upstream.flavour == "ollama":
+                    show = OLLAMA_SHOW.get(received.json().get("model", ""))
+                    if show is None:
+                        self._json(500, {"error": "cannot read the model file"})
+                    else:
+                        self._json(200, show)
+                    return
                 if self.path != "/v1/chat/completions":
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
                     return
@@ -168,6 +264,22 @@ class ScriptedUpstream:
                     self._json(500, {"error": {"message": f"model crashed; request had {auth}"}})
                 elif model == "fail-401":
                     self._json(401, {"error": {"message": "Incorrect API key provided"}})
+                elif model in ("rate-limited", "overloaded"):
+                    status = 429 if model == "rate-limited" else 503
+                    body = json.dumps({"error": {"message": f"{model}, try later"}}).encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.send_header("Retry-After", RETRY_AFTER)
+                    if status == 429:
+                        self.send_header("x-ratelimit-limit-requests", "60")
+                        self.send_header("x-ratelimit-remaining-requests", "0")
+                    self.end_headers()
+                    self.wfile.write(body)
+                elif model == "stream-quick":
+                    self._stream(received.agent, QUICK_STREAM_EVENTS, 0)
+                elif model == "stream-no-done":
+                    self._stream(received.agent, QUICK_STREAM_EVENTS, 0, done=False)
                 elif model == "stream-slow":
                     self._stream(received.agent, SLOW_STREAM_EVENTS, SLOW_STREAM_GAP)
                 elif model == "stream-long":
@@ -235,7 +347,7 @@ class ScriptedUpstream:
                 self.wfile.write(b"data: [DONE]\n\n: " + key[:-1].encode())
                 self.wfile.flush()
 
-            def _stream(self, agent: str, events: int, gap: float) -> None:
+            def _stream(self, agent: str, events: int, gap: float, done: bool = True) -> None:
                 log = upstream.streams.setdefault(agent, StreamLog())
                 self._start_event_stream()
                 try:
@@ -245,7 +357,8 @@ class ScriptedUpstream:
                         self.wfile.write(_chunk(index))
                         self.wfile.flush()
                         log.write_times.append(time.monotonic())
-                    self.wfile.write(b"data: [DONE]\n\n")
+                    if done:
+                        self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except OSError:
                     log.broken = True

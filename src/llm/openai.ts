@@ -71,8 +71,11 @@ export class OpenAIChatModel implements IChatModel {
       // No SDK Authorization header, so Jupyter's own token header is the only one.
       defaultHeaders: {
         Authorization: null,
+        // Encoded: a header carries only Latin-1, a name may be anything.
         ...(options.endpointName
-          ? { 'X-Agent-Team-Endpoint': options.endpointName }
+          ? {
+              'X-Agent-Team-Endpoint': encodeURIComponent(options.endpointName)
+            }
           : {}),
         ...options.headers
       }

@@ -263,58 +263,6 @@ test('with the default settings the team revises on its own until the threshold 
   );
 });
 
-test('a failing model server ends the run with a clear message and leaves the notebook as it was', async ({
-  page,
-  request,
-  tmpPath
-}) => {
-  await setScenario(request, { replies: { coder: [{ fault: 'http500' }] } });
-  await openNotebook(page, tmpPath);
-  await ask(page, TASK);
-  const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
-  await expect(summary).toHaveAttribute('data-reason', 'model-error', {
-    timeout: 60000
-  });
-  await expect(summary).toContainText('answered 500');
-  await expect(summary).toContainText('scripted upstream failure');
-  expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
-    USER_CELL
-  ]);
-});
-
-test.describe('with a model server URL in the settings that nothing listens on', () => {
-  test.use({
-    mockSettings: {
-      ...galata.DEFAULT_SETTINGS,
-      'jupyterlab-agent-team:plugin': { baseUrl: 'http://127.0.0.1:9/v1' }
-    }
-  });
-
-  test('the run ends saying the server cannot be reached', async ({
-    page,
-    request,
-    tmpPath
-  }) => {
-    await setScenario(request, { replies: {} });
-    await openNotebook(page, tmpPath);
-    await expect(
-      page.locator(`${SIDEBAR} .jp-AgentTeam-Endpoint`)
-    ).toContainText('http://127.0.0.1:9/v1');
-    await ask(page, TASK);
-    const summary = page.locator(`${SIDEBAR} .jp-AgentTeam-Summary`);
-    await expect(summary).toHaveAttribute('data-reason', 'model-error', {
-      timeout: 60000
-    });
-    await expect(summary).toContainText(
-      'cannot reach http://127.0.0.1:9/v1 (connection refused) — is the model server running?'
-    );
-    expect((await notebookCells(page)).map(cell => cell.source)).toEqual([
-      USER_CELL
-    ]);
-    expect(await modelCalls(request)).toHaveLength(0);
-  });
-});
-
 test('Stop ends the run while the Coder is still writing', async ({
   page,
   request,
