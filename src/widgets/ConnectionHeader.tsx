@@ -22,6 +22,7 @@ export function ConnectionHeader(props: IConnectionHeaderProps): JSX.Element {
   const { connections, onPick, trans } = props;
   const { endpoints, statuses } = connections;
   const { choices, problem } = connections.choose();
+  const [asked, setAsked] = React.useState(false);
   // The first agent whose endpoint is known not to work, to explain.
   const broken = MODEL_AGENTS.map(agent => choices?.[agent].routes[0])
     .map(route => (route ? statuses.get(route.endpoint.name) : undefined))
@@ -91,32 +92,38 @@ export function ConnectionHeader(props: IConnectionHeaderProps): JSX.Element {
           title={trans.__(
             'Look for LM Studio, Ollama, llama.cpp and vLLM servers on this machine, and an OPENAI_API_KEY on the Jupyter server'
           )}
-          onClick={() => void connections.discover()}
+          onClick={() => {
+            setAsked(true);
+            void connections.discover();
+          }}
         >
           {connections.discovering
             ? trans.__('Looking…')
             : trans.__('Find local servers')}
         </button>
       </div>
-      {connections.found && !connections.discovering && (
-        <div className="jp-AgentTeam-Found" role="status">
-          {connections.found.length === 0
-            ? trans.__('No local model server answered.')
-            : trans.__(
-                'Found: %1',
-                connections.found
-                  .map(found =>
-                    trans._n(
-                      '%2 (%1 model)',
-                      '%2 (%1 models)',
-                      found.models.length,
-                      found.name
+      {/* What a search found; an empty first search is no news. */}
+      {connections.found &&
+        !connections.discovering &&
+        (connections.found.length > 0 || asked) && (
+          <div className="jp-AgentTeam-Found" role="status">
+            {connections.found.length === 0
+              ? trans.__('No local model server answered.')
+              : trans.__(
+                  'Found: %1',
+                  connections.found
+                    .map(found =>
+                      trans._n(
+                        '%2 (%1 model)',
+                        '%2 (%1 models)',
+                        found.models.length,
+                        found.name
+                      )
                     )
-                  )
-                  .join(', ')
-              )}
-        </div>
-      )}
+                    .join(', ')
+                )}
+          </div>
+        )}
     </div>
   );
 }

@@ -80,9 +80,10 @@ test.describe('with the Coder on an endpoint where nothing listens', () => {
     page,
     request,
     tmpPath
-  }) => {
+  }, testInfo) => {
     await setScenario(request, { replies: {} });
-    await openNotebook(page, tmpPath);
+    // At JupyterLab's default sidebar width, as a new user sees it.
+    await openNotebook(page, tmpPath, { widen: false });
     const coder = page.locator(
       `${SIDEBAR} .jp-AgentTeam-AgentPicker[data-agent="coder"]`
     );
@@ -109,6 +110,15 @@ test.describe('with the Coder on an endpoint where nothing listens', () => {
       page.locator(`${SIDEBAR} .jp-AgentTeam-TaskInput`)
     ).toHaveValue(TASK);
     expect(await modelCalls(request)).toHaveLength(0);
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') {
+        await page.theme.setDarkTheme();
+      }
+      await page
+        .locator(SIDEBAR)
+        .screenshot({ path: testInfo.outputPath(`unreachable-${theme}.png`) });
+    }
+    await page.theme.setLightTheme();
 
     // Pick the scripted server's model for the Coder: connected, and the task runs.
     await page.locator(`${SIDEBAR} .jp-AgentTeam-FindServers`).click();
