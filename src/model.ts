@@ -17,6 +17,7 @@ import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
 import { AgentTeamSettings } from './settings';
 import { exportRunMarkdown } from './team/exportMarkdown';
+import { stableNonce } from './team/prompts';
 import { TeamRun } from './team/teamRun';
 import {
   ChatModelError,
@@ -162,9 +163,12 @@ export class AgentTeamModel {
       return this._refuse(this._problemText(choice.problem), text);
     }
     const { vision } = choice.choices.critic;
+    const { cache, seed } = this._settings.model;
     const run = new TeamRun({
       task: text,
       model: this._chatModel,
+      // Cached replies need the same prompts for the same task.
+      ...(cache ? { dataNonce: stableNonce(text, seed) } : {}),
       workspace: this._createWorkspace(panel),
       config: {
         ...this._settings.team,

@@ -5,7 +5,14 @@
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
 import { TeamRun } from '../src/team/teamRun';
 import type { IChatModel, IChatRequest, IChatResult } from '../src/team/types';
-import { FakeWorkspace, critique, ok, python } from './teamFakes';
+import { stableNonce } from '../src/team/prompts';
+import {
+  FakeWorkspace,
+  ScriptedModel,
+  critique,
+  ok,
+  python
+} from './teamFakes';
 
 const CODE = "cars = pd.read_csv('cars.csv')\nprint(cars.columns.tolist())";
 
@@ -89,5 +96,29 @@ describe('a run over its model connections', () => {
       config: DEFAULT_TEAM_CONFIG
     });
     expect(restored.usage).toEqual(summary.usage);
+  });
+});
+
+describe('prompts a response cache can answer', () => {
+  it('are identical for the same task and seed, and differ for another task', async () => {
+    const prompts = async (task: string, seed: number | null) => {
+      const model = new ScriptedModel({
+        coder: [python(CODE)],
+        critic: [critique([9, 9, 9, 9, 9, 9])]
+      });
+      await new TeamRun({
+        task,
+        model,
+        workspace: new FakeWorkspace(() => ok('[...]\n')),
+        config: DEFAULT_TEAM_CONFIG,
+        dataNonce: stableNonce(task, seed)
+      }).start();
+      return JSON.stringify(model.requests.map(request => request.messages));
+    };
+    const task = 'print the fields of cars.csv';
+    expect(await prompts(task, 42)).toBe(await prompts(task, 42));
+    expect(await prompts(task, 42)).not.toBe(await prompts(task, 7));
+    expect(stableNonce(task, 42)).toMatch(/^[0-9a-f]{16}$/);
+    expect(stableNonce(task, 42)).not.toBe(stableNonce(`${task}!`, 42));
   });
 });

@@ -52,3 +52,8 @@ c.AgentTeam.endpoints = [
     {"name": "Backup", "base_url": "http://127.0.0.1:8912/v1", "default_model": "scripted-model"},
     {"name": "Offline", "base_url": "http://127.0.0.1:9/v1"},
 ]
+
+# The response cache of this server only, gone when it stops.
+_cache_dir = tempfile.mkdtemp(prefix="agent-team-cache-")
+c.AgentTeam.cache_dir = _cache_dir
+atexit.register(shutil.rmtree, _cache_dir, True)

@@ -130,6 +130,26 @@ export function frameData(text: string, nonce: string): string {
 }
 
 /** The system message with the rule that framed text is data, never instructions. */
+/**
+ * A data nonce that is the same for the same task and seed, so that a
+ * response cache can answer a repeated run. Text in the data cannot guess it
+ * without knowing the task's exact words.
+ */
+export function stableNonce(task: string, seed: number | null): string {
+  // Two 32-bit FNV-1a style hashes with different offsets: 16 hex digits.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ (seed ?? 0);
+  const text = `${seed ?? ''}\u0000${task}`;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return hex(a) + hex(b);
+}
+
 export function withDataRule(systemMessage: string, nonce: string): string {
   return `${systemMessage}
 

@@ -49,6 +49,8 @@ export class TeamRun {
     this._config = options.config;
     this._thumbnail =
       options.thumbnail ?? (async png => `data:image/png;base64,${png}`);
+    this._nonce =
+      options.dataNonce ?? UUID.uuid4().replace(/-/g, '').slice(0, 16);
   }
 
   readonly id: string;
@@ -930,7 +932,7 @@ export class TeamRun {
   /** What the Coder must hear on its next turn besides the feedback (user edits, removed cells). */
   private _coderNotes: string[] = [];
   /** Marks kernel output as data in every prompt of this run. */
-  private _nonce = UUID.uuid4().replace(/-/g, '').slice(0, 16);
+  private _nonce: string;
   private _round = 0;
   /** The first plot the current round's cells drew. */
   private _roundPlot: string | null = null;
@@ -977,6 +979,11 @@ export namespace TeamRun {
     workspace: INotebookWorkspace;
     config: ITeamConfig;
     id?: string;
+    /**
+     * Marks kernel output as data in this run's prompts; random unless given
+     * (a response cache needs the same prompts for the same task).
+     */
+    dataNonce?: string;
     /** The image URL kept for a round's gallery card (default: the plot itself, as a data URL). */
     thumbnail?: (png: string) => Promise<string | null>;
   }

@@ -293,3 +293,59 @@ test.describe('with one retry', () => {
     ]);
   });
 });
+
+test.describe('with the response cache on', () => {
+  test.use(settings({ cache: true }));
+
+  test('the same task again is answered from the cache, marked as cached, without calling the model', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    await setScenario(request, {
+      replies: { coder: [DRAFT], critic: [GOOD_SCORES] }
+    });
+    await openNotebook(page, tmpPath);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('agent-team:clear-cache')
+    );
+    await ask(page, TASK);
+    await expect(summaries(page)).toHaveAttribute('data-reason', 'threshold', {
+      timeout: 60000
+    });
+    await expect(
+      page.locator(`${SIDEBAR} .jp-AgentTeam-MessageCached`)
+    ).toHaveCount(0);
+    expect(await modelCalls(request)).toHaveLength(2);
+
+    // The scripted server has no reply left: only the cache can answer the Coder.
+    await ask(page, TASK);
+    await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Run`)).toHaveCount(2);
+    await expect(
+      page.locator(
+        `${SIDEBAR} .jp-AgentTeam-Message[data-kind="code"] .jp-AgentTeam-MessageCached`
+      )
+    ).toHaveText('cached', { timeout: 60000 });
+    // The cells print and draw the same, so the Critic's prompt repeats too.
+    await expect(summaries(page)).toHaveAttribute('data-reason', 'threshold', {
+      timeout: 60000
+    });
+    await expect(
+      page.locator(
+        `${SIDEBAR} .jp-AgentTeam-Message[data-kind="critique"] .jp-AgentTeam-MessageCached`
+      )
+    ).toHaveText('cached');
+    expect((await modelCalls(request)).map(call => call.agent)).toEqual([
+      'coder',
+      'critic'
+    ]);
+
+    // Clearing the cache makes the next identical request go to the model again.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('agent-team:clear-cache')
+    );
+    await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Notice`)).toContainText(
+      /Cleared [1-9]\d* cached repl/
+    );
+  });
+});
