@@ -340,7 +340,7 @@ test.describe('with the response cache on', () => {
       'critic'
     ]);
 
-    // Clearing the cache makes the next identical request go to the model again.
+    // The command empties the cache and says how many replies went.
     await page.evaluate(() =>
       window.jupyterapp.commands.execute('agent-team:clear-cache')
     );
