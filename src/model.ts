@@ -162,7 +162,6 @@ export class AgentTeamModel {
     if (!choice.choices || choice.problem) {
       return this._refuse(this._problemText(choice.problem), text);
     }
-    const { vision } = choice.choices.critic;
     const { cache, seed } = this._settings.model;
     const run = new TeamRun({
       task: text,
@@ -170,10 +169,7 @@ export class AgentTeamModel {
       // Cached replies need the same prompts for the same task.
       ...(cache ? { dataNonce: stableNonce(text, seed) } : {}),
       workspace: this._createWorkspace(panel),
-      config: {
-        ...this._settings.team,
-        vision: vision ?? this._settings.visionFallback
-      },
+      config: this._teamConfig(),
       thumbnail: this._thumbnail
     });
     this._watch(run, panel);
@@ -327,6 +323,15 @@ export class AgentTeamModel {
     return this._built.complete(request);
   }
 
+  /** The settings' team config; plots go to the Critic if its model takes images. */
+  private _teamConfig(): TeamRun.IOptions['config'] {
+    const vision = this._connections.choose().choices?.critic.vision;
+    return {
+      ...this._settings.team,
+      vision: vision ?? this._settings.visionFallback
+    };
+  }
+
   /** Why no run can start, and what to do, in a sentence or two. */
   private _problemText(problem: IEndpointStatus | null): string {
     if (!problem) {
@@ -405,7 +410,7 @@ export class AgentTeamModel {
         {
           model: this._chatModel,
           workspace: this._createWorkspace(panel),
-          config: this._settings.team,
+          config: this._teamConfig(),
           thumbnail: this._thumbnail
         },
         latestPlots[i]

@@ -78,6 +78,13 @@ export function ConnectionHeader(props: IConnectionHeaderProps): JSX.Element {
         </div>
       )}
       <div className="jp-AgentTeam-ConnectionActions">
+        {endpoints.length > 0 && (
+          <EndpointList
+            endpoints={endpoints}
+            statuses={statuses}
+            trans={trans}
+          />
+        )}
         {trouble && (
           <button
             className="jp-Button jp-mod-styled jp-mod-minimal jp-AgentTeam-CheckAgain"
@@ -125,6 +132,61 @@ export function ConnectionHeader(props: IConnectionHeaderProps): JSX.Element {
           </div>
         )}
     </div>
+  );
+}
+
+/** Every endpoint: where it is, where its key comes from, what its models can do. */
+function EndpointList(props: {
+  endpoints: readonly IEndpoint[];
+  statuses: ReadonlyMap<string, IEndpointStatus>;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { endpoints, statuses, trans } = props;
+  return (
+    <details className="jp-AgentTeam-EndpointList">
+      <summary>
+        {trans._n('%1 endpoint', '%1 endpoints', endpoints.length)}
+      </summary>
+      <ul>
+        {endpoints.map(endpoint => {
+          const status = statuses.get(endpoint.name);
+          const facts = [
+            endpoint.keySource
+              ? trans.__('key from %1', endpoint.keySource)
+              : trans.__('no key'),
+            endpoint.vision === true
+              ? trans.__('takes images')
+              : endpoint.vision === false
+                ? trans.__('text only')
+                : null,
+            endpoint.contextWindow
+              ? trans.__('%1 tokens of context', endpoint.contextWindow)
+              : null,
+            status
+              ? trans._n('%1 model', '%1 models', status.models.length)
+              : null,
+            endpoint.origin === 'discovered'
+              ? trans.__('found on this machine')
+              : endpoint.origin === 'settings'
+                ? trans.__('from the settings')
+                : null
+          ].filter(Boolean);
+          return (
+            <li key={endpoint.name} data-endpoint={endpoint.name}>
+              <span className="jp-AgentTeam-EndpointName">{endpoint.name}</span>{' '}
+              <span
+                className="jp-AgentTeam-ConnectionBadge"
+                data-state={status?.state ?? 'unknown'}
+              >
+                {connectionStateLabel(status?.state ?? 'unknown', trans)}
+              </span>
+              <div className="jp-AgentTeam-EndpointUrl">{endpoint.baseUrl}</div>
+              <div>{facts.join(' · ')}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
   );
 }
 

@@ -102,6 +102,22 @@ test.describe('with the Coder on an endpoint where nothing listens', () => {
       )
     ).toHaveText('connected');
 
+    // The endpoints the server knows: where each is and where its key comes from.
+    const list = page.locator(`${SIDEBAR} .jp-AgentTeam-EndpointList`);
+    await list.locator('summary').click();
+    await expect(list.locator('li[data-endpoint="Scripted"]')).toContainText(
+      'http://127.0.0.1:8911/v1'
+    );
+    await expect(list.locator('li[data-endpoint="Scripted"]')).toContainText(
+      'key from OPENAI_API_KEY'
+    );
+    await expect(list.locator('li[data-endpoint="Backup"]')).toContainText(
+      'no key'
+    );
+    await expect(list.locator('li[data-endpoint="Offline"]')).toContainText(
+      'unreachable'
+    );
+
     await ask(page, TASK);
     await expect(page.locator(`${SIDEBAR} .jp-AgentTeam-Notice`)).toContainText(
       'Offline: unreachable'
