@@ -355,8 +355,9 @@ describe('TeamRun', () => {
       expect(request.messages).toHaveLength(2);
     }
     const third = userText(model.calls('coder')[2].messages[1]);
-    expect(third).toContain('aesthetics: 6/10');
-    expect(third).not.toContain('aesthetics: 5/10');
+    // The latest critique reaches the Coder as scores and actions.
+    expect(third).toContain('aesthetics 6.');
+    expect(third).not.toContain('aesthetics 5');
   });
 
   it('does not take a critique with missing scores as meeting the threshold', async () => {

@@ -2,6 +2,7 @@
  * Cell outputs converted to what a model reads: plain text without terminal
  * colours, cut to a budget, with plots as markers or as attached PNGs.
  */
+import { compactTraceback } from './tracebacks';
 import type { IRawOutput } from './types';
 
 /** What a model is shown of a cell's outputs. */
@@ -150,18 +151,30 @@ namespace Private {
       .join('\n');
   }
 
+  /**
+   * The error as the Coder can act on it: the cell's frames and the final
+   * exception (see compactTraceback), the exception once.
+   */
   export function formatError(output: IRawOutput): string {
-    const header =
-      `${output.ename ?? 'Error'}: ${output.evalue ?? ''}`.trimEnd();
-    const traceback = (output.traceback ?? [])
-      .map(entry => stripAnsi(entry))
-      .join('\n')
-      .split('\n')
+    const header = stripAnsi(
+      `${output.ename ?? 'Error'}: ${output.evalue ?? ''}`.trimEnd()
+    );
+    const traceback = compactTraceback(
+      (output.traceback ?? []).map(entry => stripAnsi(entry)).join('\n')
+    )
       // IPython opens tracebacks with a rule of dashes that tells a model nothing.
+      .split('\n')
       .filter(line => !/^-{10,}\s*$/.test(line))
       .join('\n')
       .replace(/\n+$/, '');
-    return traceback ? `${stripAnsi(header)}\n${traceback}` : stripAnsi(header);
+    if (!traceback.trim()) {
+      return header;
+    }
+    // The traceback ends with the exception already, in IPython's words.
+    const last = traceback.split('\n').pop() ?? '';
+    return last.startsWith(`${stripAnsi(output.ename ?? 'Error')}:`)
+      ? traceback
+      : `${header}\n${traceback}`;
   }
 
   /**

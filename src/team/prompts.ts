@@ -5,15 +5,18 @@
  * outputs, latest critique or error), never the whole transcript: this keeps
  * prompts small and flat in size however long a run goes.
  */
+import { formatScores, type ICritique } from './critique';
+import { truncateMiddle } from './outputs';
 import type { IChatMessage, ContentPart } from './types';
 
 export const DEFAULT_CODER_SYSTEM_MESSAGE = `You are the Coder in a team that works in a live Jupyter notebook with a Python 3 kernel.
-Write Python code that does the user's task.
-- Put code in \`\`\`python fenced blocks. Each block becomes one notebook cell; the cells run in order on the notebook's kernel.
-- The kernel is live: variables, imports and loaded data persist between cells and between your revisions.
+Write Python code that does the user's whole task.
+- Only \`\`\`python fenced blocks run. Each block becomes one notebook cell; the cells run in order on the notebook's kernel. Do not write example output or shell commands.
+- Each reply replaces your earlier cells: make it complete and self-contained, imports and data loading included.
 - Print what you need to see (for example df.columns, df.head()): only printed text, displayed results and errors come back to you.
 - Read and save files (data, plots) with relative paths: the working directory is the notebook's folder.
-- For plots use matplotlib; save the figure before plt.show() so the saved file is not blank.
+- To install a missing package, put %pip install <package> in a \`\`\`python block.
+- For plots use matplotlib; save the figure before plt.show(), and do not call plt.close() before the figure is shown.
 - When the User proxy reports an error, or the Critic asks for changes, reply with the complete revised code, not a diff.
 - Be brief: at most one sentence of explanation before the code. Do not ask questions.`;
 
@@ -46,6 +49,11 @@ export interface ICoderPromptInput {
   notebookPath: string;
   /** The cells of the current draft; empty on the first turn. */
   cells: ICellSnapshot[];
+  /**
+   * The 1-based cell whose error the feedback reports: its output is not
+   * repeated among the cells.
+   */
+  errorCell?: number | null;
   /** What the Coder must respond to: an error report, a critique, or a note. */
   feedback: string | null;
   /** An optional note the user typed with "Rerun with critique". */
@@ -65,7 +73,7 @@ export function coderMessages(input: ICoderPromptInput): IChatMessage[] {
   const parts = [`Task: ${input.task}`, `Notebook: ${input.notebookPath}`];
   if (input.cells.length > 0) {
     parts.push(
-      `Your current code and what it printed:\n\n${Private.formatCells(input.cells, input.dataNonce)}`
+      `Your current code and what it printed:\n\n${Private.formatCells(input.cells, input.dataNonce, input.errorCell ?? null)}`
     );
   }
   if (input.feedback) {
@@ -175,9 +183,23 @@ export function timeoutFeedback(
   return `Cell ${cellNumber} timed out after ${seconds} s and was interrupted, so the cells after it did not run:\n${frameData(output, nonce)}\nMake the code finish well within ${seconds} s (smaller data, no endless loops, no waiting for input).`;
 }
 
-/** The message that sends a critique back to the Coder. */
-export function critiqueFeedback(critique: string): string {
-  return `The Critic reviewed the result:\n${critique}\nRevise the code to address the Critic's actions.`;
+/** The longest Critic text sent on when it listed no actions. */
+const MAX_CRITIQUE_CHARS = 1500;
+
+/**
+ * A critique as the Coder needs it: the scores and the actions, not the
+ * Critic's whole prose (only when it listed no actions, its text, cut).
+ */
+export function critiqueFeedback(
+  critique: ICritique & { text: string },
+  threshold: number
+): string {
+  const scores = `The Critic scored the result (each must reach ${threshold}): ${formatScores(critique.scores)}.`;
+  const actions =
+    critique.actions.length > 0
+      ? `Actions:\n${critique.actions.map(action => `- ${action}`).join('\n')}`
+      : `The Critic's review:\n${truncateMiddle(critique.text, MAX_CRITIQUE_CHARS)}`;
+  return `${scores}\n${actions}\nRevise the code to address these points.`;
 }
 
 /** The user changed a draft cell before running it. */
@@ -217,9 +239,16 @@ namespace Private {
       : `The ${attached} plots are attached.`;
   }
 
-  export function formatCells(cells: ICellSnapshot[], nonce: string): string {
+  export function formatCells(
+    cells: ICellSnapshot[],
+    nonce: string,
+    errorCell: number | null = null
+  ): string {
     return cells
       .map((cell, i) => {
+        if (i + 1 === errorCell) {
+          return `Cell ${i + 1}:\n\`\`\`python\n${cell.source}\n\`\`\`\nOutput of cell ${i + 1}: the error below.`;
+        }
         const output = cell.output.trim() || '(no output)';
         return `Cell ${i + 1}:\n\`\`\`python\n${cell.source}\n\`\`\`\nOutput of cell ${i + 1}:\n${frameData(output, nonce)}`;
       })

@@ -155,7 +155,10 @@ export class TeamRun {
     }
     const trimmed = note.trim();
     this._post('user_proxy', 'rerun', trimmed);
-    const feedback = critiqueFeedback(this._latestCritique.text);
+    const feedback = critiqueFeedback(
+      this._latestCritique,
+      this._config.scoreThreshold
+    );
     return this._cycle(() => this._loop(feedback, trimmed || null));
   }
 
@@ -367,6 +370,8 @@ export class TeamRun {
         if (failedDrafts > this._config.maxFixAttempts) {
           return { reason: 'no-code', detail: '' };
         }
+        // The error is no longer what the feedback reports: show it with its cell.
+        this._errorCell = null;
         feedback =
           describeNonRunnable(blocks) ??
           'Your reply had no ```python block, so nothing ran. Reply with the code in ```python blocks.';
@@ -417,7 +422,7 @@ export class TeamRun {
         return { reason: 'revisions-used', detail: '' };
       }
       revisionsLeft -= 1;
-      feedback = critiqueFeedback(critique.text);
+      feedback = critiqueFeedback(critique, this._config.scoreThreshold);
     }
   }
 
@@ -466,6 +471,7 @@ export class TeamRun {
       task: this.task,
       notebookPath: this._workspace.path,
       cells: this._cells,
+      errorCell: this._errorCell,
       feedback: [feedback, ...notes].filter(Boolean).join('\n\n') || null,
       userNote
     });
@@ -677,6 +683,7 @@ export class TeamRun {
       images: []
     };
     this._roundPlot = null;
+    this._errorCell = null;
     const report = (entry: TeamRun.ICellReport) => {
       reports.push(entry);
       this.transcript.update(message.id, { cells: [...reports] });
@@ -742,6 +749,7 @@ export class TeamRun {
         }
         if (execution.status === 'error') {
           outcome.failed = errorFeedback(number, converted.text, this._nonce);
+          this._errorCell = number;
           break;
         }
       }
@@ -934,6 +942,8 @@ export class TeamRun {
   /** Marks kernel output as data in every prompt of this run. */
   private _nonce: string;
   private _round = 0;
+  /** The cell whose error the Coder's next feedback reports (its output is not repeated). */
+  private _errorCell: number | null = null;
   /** The first plot the current round's cells drew. */
   private _roundPlot: string | null = null;
   private _cycleMessages = 0;
