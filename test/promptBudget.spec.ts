@@ -1,10 +1,11 @@
 /**
  * The prompt characters of the five-call seed scenario (buggy draft → fix →
- * critique → revision → critique) with real kernel outputs and replies as
- * models write them. Prints the figures per call (bash bench/prompt-size.sh);
+ * critique → revision → critique) with real kernel outputs, the kernel
+ * context of cars.csv's folder, and replies as models write them. Prints the figures per call (bash bench/prompt-size.sh);
  * sizes are deterministic, so the budget is asserted.
  */
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
+import { KERNEL_CONTEXT_EXPRESSION } from '../src/team/kernelContext';
 import { TeamRun } from '../src/team/teamRun';
 import type {
   ICellExecution,
@@ -139,10 +140,30 @@ describe('the five-call seed scenario', () => {
         critiqueReply([9, 9, 9, 9, 9, 9], ['None.'])
       ]
     });
+    // The folder as the kernel lists it: the notebook and cars.csv.
+    const workspace = new FakeWorkspace(kernel);
+    workspace.inspector = expression =>
+      expression === KERNEL_CONTEXT_EXPRESSION
+        ? JSON.stringify({
+            files: [
+              { name: 'analysis.ipynb', size: 2210 },
+              {
+                name: 'cars.csv',
+                size: 22983,
+                head: [
+                  'Name,Miles_per_Gallon,Cylinders,Displacement,Horsepower,Weight_in_lbs,Acceleration,Year,Origin',
+                  'chevrolet chevelle malibu,18,8,307,130,3504,12,1970-01-01,USA',
+                  'buick skylark 320,15,8,350,165,3693,11.5,1970-01-01,USA'
+                ]
+              }
+            ],
+            frames: []
+          })
+        : null;
     const run = new TeamRun({
       task: TASK,
       model,
-      workspace: new FakeWorkspace(kernel),
+      workspace,
       config: { ...DEFAULT_TEAM_CONFIG, autoRevisions: 1 }
     });
     const summary = await run.start();

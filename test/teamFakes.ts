@@ -200,6 +200,15 @@ export class FakeWorkspace implements INotebookWorkspace {
   private _idleWaiters: (() => void)[] = [];
   private _interrupts = new Map<string, () => void>();
 
+  /** What a silent inspection answers (null: the kernel cannot tell). */
+  inspector: (expression: string) => string | null = () => null;
+  readonly inspections: string[] = [];
+
+  async inspect(expression: string): Promise<string | null> {
+    this.inspections.push(expression);
+    return this.inspector(expression);
+  }
+
   teamCells(): IFakeCell[] {
     return this.cells.filter(cell => cell.metadata !== null);
   }

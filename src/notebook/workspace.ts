@@ -197,6 +197,46 @@ export class NotebookWorkspace implements INotebookWorkspace {
     }
   }
 
+  async inspect(expression: string, timeoutMs: number): Promise<string | null> {
+    const kernel = this._panel.sessionContext.session?.kernel;
+    if (!kernel) {
+      return null;
+    }
+    const future = kernel.requestExecute(
+      {
+        code: '',
+        silent: true,
+        store_history: false,
+        user_expressions: { agent_team: expression },
+        allow_stdin: false
+      },
+      true
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>(resolve => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      const reply = await Promise.race([future.done, late]);
+      if (!reply) {
+        future.dispose();
+        return null;
+      }
+      const content = reply.content as KernelMessage.IExecuteReply;
+      const value = (
+        content.user_expressions as
+          | Record<string, { status?: string; data?: Record<string, unknown> }>
+          | undefined
+      )?.agent_team;
+      const text = value?.status === 'ok' ? value.data?.['text/plain'] : null;
+      return typeof text === 'string' ? text : null;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   executeCell(cellId: string): ICellRun {
     let markStarted = () => {};
     const started = new Promise<void>(resolve => {

@@ -9,16 +9,15 @@ import { formatScores, type ICritique } from './critique';
 import { truncateMiddle } from './outputs';
 import type { IChatMessage, ContentPart } from './types';
 
-export const DEFAULT_CODER_SYSTEM_MESSAGE = `You are the Coder in a team that works in a live Jupyter notebook with a Python 3 kernel.
-Write Python code that does the user's whole task.
-- Only \`\`\`python fenced blocks run. Each block becomes one notebook cell; the cells run in order on the notebook's kernel. Do not write example output or shell commands.
-- Each reply replaces your earlier cells: make it complete and self-contained, imports and data loading included.
-- Print what you need to see (for example df.columns, df.head()): only printed text, displayed results and errors come back to you.
-- Read and save files (data, plots) with relative paths: the working directory is the notebook's folder.
-- To install a missing package, put %pip install <package> in a \`\`\`python block.
-- For plots use matplotlib; save the figure before plt.show(), and do not call plt.close() before the figure is shown.
-- When the User proxy reports an error, or the Critic asks for changes, reply with the complete revised code, not a diff.
-- Be brief: at most one sentence of explanation before the code. Do not ask questions.`;
+export const DEFAULT_CODER_SYSTEM_MESSAGE = `You are the Coder in a team working in a live Jupyter notebook (Python 3 kernel). Write Python code that does the user's whole task.
+- Only \`\`\`python blocks run: each becomes a notebook cell, run in order. No shell commands, no example output.
+- Each reply replaces your earlier cells: make it complete, imports and data loading included.
+- Print what you need to see (df.columns, df.head()): only printed text, results and errors come back to you.
+- Use relative paths: the working directory is the notebook's folder.
+- For a missing package, put %pip install <package> in a \`\`\`python block.
+- Plot with matplotlib; save the figure before plt.show(), and do not call plt.close() before it is shown.
+- After an error or the Critic's actions, reply with the complete revised code, not a diff.
+- At most one sentence before the code. Do not ask questions.`;
 
 export const DEFAULT_CRITIC_SYSTEM_MESSAGE = `You are the Critic. You are highly skilled in evaluating the quality of visualization and data analysis code by giving a score from 1 (bad) to 10 (good) with a clear rationale. YOU MUST CONSIDER VISUALIZATION BEST PRACTICES for each evaluation. You see the task, the code, and the real outputs of running it in the notebook (text, errors, and plots). Evaluate the code across these dimensions:
 - bugs (bugs): are there bugs, logic errors, syntax errors or typos? Are there any reasons why the code may fail to run? How should it be fixed? If ANY bug exists, the bugs score MUST be less than 5.
@@ -58,6 +57,8 @@ export interface ICoderPromptInput {
   feedback: string | null;
   /** An optional note the user typed with "Rerun with critique". */
   userNote: string | null;
+  /** What the notebook's folder and kernel hold, for the first draft. */
+  context?: string | null;
 }
 
 export interface ICriticPromptInput {
@@ -71,6 +72,11 @@ export interface ICriticPromptInput {
 
 export function coderMessages(input: ICoderPromptInput): IChatMessage[] {
   const parts = [`Task: ${input.task}`, `Notebook: ${input.notebookPath}`];
+  if (input.context) {
+    parts.push(
+      `The notebook's folder and kernel now hold:\n${frameData(input.context, input.dataNonce)}`
+    );
+  }
   if (input.cells.length > 0) {
     parts.push(
       `Your current code and what it printed:\n\n${Private.formatCells(input.cells, input.dataNonce, input.errorCell ?? null)}`

@@ -12,6 +12,11 @@ import { extractCodeBlocks, describeNonRunnable } from './codeBlocks';
 import { ITeamConfig } from './config';
 import { ICritique, parseCritique, saysTerminate } from './critique';
 import { formatChanges } from './lineDiff';
+import {
+  formatKernelContext,
+  KERNEL_CONTEXT_EXPRESSION,
+  parseKernelContext
+} from './kernelContext';
 import { firstPng, toModelOutput } from './outputs';
 import { Transcript } from './transcript';
 import {
@@ -465,7 +470,13 @@ export class TeamRun {
       cell.source = this._workspace.readCell(cell.id) ?? cell.source;
     }
     const notes = this._coderNotes.splice(0);
+    // The first draft of a run sees the files and DataFrames it can use.
+    const context =
+      this._cells.length === 0 && this._round === 1
+        ? await this._kernelContext()
+        : null;
     const messages = coderMessages({
+      context,
       systemMessage: this._config.coderSystemMessage,
       dataNonce: this._nonce,
       task: this.task,
@@ -476,6 +487,19 @@ export class TeamRun {
       userNote
     });
     return this._modelTurn(this._post('coder', 'code', '', true), messages);
+  }
+
+  /** The notebook's folder and kernel, read silently, within its budget; null if the kernel cannot tell. */
+  private async _kernelContext(): Promise<string | null> {
+    const context = parseKernelContext(
+      await Private.unlessStopped(
+        this._workspace.inspect(KERNEL_CONTEXT_EXPRESSION, INSPECT_TIMEOUT_MS),
+        this._abort
+      )
+    );
+    return context
+      ? formatKernelContext(context, KERNEL_CONTEXT_CHARS) || null
+      : null;
   }
 
   private async _criticTurn(
@@ -963,6 +987,12 @@ export class TeamRun {
   private _isDisposed = false;
   private _changed = new Signal<this, TeamRun.IChange>(this);
 }
+
+/** How long a silent look into the kernel may take before the team goes on without it. */
+const INSPECT_TIMEOUT_MS = 5000;
+
+/** The most characters of kernel context the Coder's first prompt carries. */
+const KERNEL_CONTEXT_CHARS = 900;
 
 /** How long a cell may take to stop after the kernel is interrupted. */
 const INTERRUPT_GRACE_MS = 10000;

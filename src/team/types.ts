@@ -227,6 +227,12 @@ export interface INotebookWorkspace {
   /** Run the cell through the notebook's own execution path. */
   executeCell(cellId: string): ICellRun;
   /**
+   * Evaluate a Python expression silently: nothing in the notebook, its
+   * history or the user's namespace. Resolves to the text of its value, or
+   * null when the kernel did not answer in `timeoutMs` or the expression failed.
+   */
+  inspect(expression: string, timeoutMs: number): Promise<string | null>;
+  /**
    * Interrupt the kernel if it is running this team cell, or as soon as it
    * starts it; never the user's own code. Resolves once asked.
    */
