@@ -331,6 +331,26 @@ I cannot run the code, so I will not score it.`,
       { scores: {}, lowest: null, terminate: false, actions: [] }
     ],
     [
+      'a Critic that mentions TERMINATE without saying it',
+      `Bugs: 9/10 - runs cleanly
+Transformation: 8/10 - fine
+Compliance: 7/10 - the fields were not printed
+Type: 9/10 - scatter suits two numeric fields
+Encoding: 8/10 - clear
+Aesthetics: 6/10 - no title
+
+Actions:
+- Print the fields first
+- Add a title
+
+Once these are fixed, the Coder can reply with TERMINATE.`,
+      {
+        scores: ALL,
+        actions: ['Print the fields first', 'Add a title'],
+        terminate: false
+      }
+    ],
+    [
       'a reply cut off inside the JSON keeps what arrived',
       `Scores:
 {"bugs": 9, "transformation": 8, "compliance": 7, "type": 9, "enc`,
@@ -470,7 +490,10 @@ Some closing words.`,
     ['**TERMINATE**', true],
     ['Do not terminate yet.', false],
     ['The loop TERMINATED early.', false],
-    ['NOTERMINATE', false]
+    ['NOTERMINATE', false],
+    ['Reply TERMINATE if everything is done.', false],
+    ["If the plot looks right, respond with 'TERMINATE'", false],
+    ['Once the title is added, the Coder can say TERMINATE.', false]
   ])('terminate in %j is %s', (text, expected) => {
     expect(parseCritique(text).terminate).toBe(expected);
   });

@@ -1,10 +1,12 @@
 /**
  * The prompt characters of the five-call seed scenario (buggy draft → fix →
  * critique → revision → critique) with real kernel outputs, the kernel
- * context of cars.csv's folder, and replies as models write them. Prints the figures per call (bash bench/prompt-size.sh);
+ * context of cars.csv's folder, the chart facts of the plot, and replies as
+ * models write them. Prints the figures per call (bash bench/prompt-size.sh);
  * sizes are deterministic, so the budget is asserted.
  */
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
+import { CHART_FACTS_EXPRESSION } from '../src/team/chartFacts';
 import { KERNEL_CONTEXT_EXPRESSION } from '../src/team/kernelContext';
 import { TeamRun } from '../src/team/teamRun';
 import type {
@@ -53,6 +55,36 @@ ax.set_title('Heavier cars tend to have more horsepower')
 ax.grid(True, alpha=0.3)
 fig.savefig('weight_vs_horsepower.png', dpi=150, bbox_inches='tight')
 plt.show()`;
+
+/** What the kernel reads from the scatter plot the fixed draft shows. */
+const SCATTER_FACTS = {
+  figures: [
+    {
+      size: [640, 480],
+      axes: [
+        {
+          title: '',
+          xlabel: '',
+          ylabel: '',
+          xscale: 'linear',
+          yscale: 'linear',
+          xlim: [1436.65, 5316.35],
+          ylim: [36.8, 239.2],
+          points: 400,
+          lines: 0,
+          line_points: 0,
+          bars: 0,
+          patches: 0,
+          legend: [],
+          overlaps: {}
+        }
+      ],
+      colorbars: []
+    }
+  ],
+  more_figures: 0,
+  frames: [['df', 400]]
+};
 
 const fence = (code: string) => '```python\n' + code + '\n```';
 
@@ -159,7 +191,9 @@ describe('the five-call seed scenario', () => {
             ],
             frames: []
           })
-        : null;
+        : expression === CHART_FACTS_EXPRESSION
+          ? JSON.stringify(SCATTER_FACTS)
+          : null;
     const run = new TeamRun({
       task: TASK,
       model,

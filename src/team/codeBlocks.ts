@@ -223,7 +223,7 @@ namespace Private {
   }
 
   /** Whether one line is a shell command rather than a Python statement. */
-  export function isCommandLine(line: string): boolean {
+  function isCommandLine(line: string): boolean {
     if (PROMPT.test(line)) {
       return true;
     }
@@ -253,32 +253,38 @@ namespace Private {
    * forms that cannot be meant as code count: an `Output:` label, an
    * `Out[3]:` prompt, a traceback or error line, an object repr such as
    * `<Figure size 640x480 with 1 Axes>`, a bare literal such as
-   * `['mpg', 'weight']`, or a printed table with no Python statement in it.
+   * `['mpg', 'weight']`, or a printed table with no Python in it.
    */
   function looksLikeOutput(code: string): boolean {
     const lines = code
       .split('\n')
-      .map(line => line.trimEnd())
-      .filter(line => line.trim() !== '');
-    const first = lines[0].trim();
-    if (
-      /^(?:(?:expected|example|sample|console|program)\s+)?(?:output|result|results|stdout)\s*:?$/i.test(
+      .map(line => line.trim())
+      .filter(line => line !== '');
+    const first = lines[0];
+    const label =
+      /^(?:(?:expected|example|sample|console|program)\s+)?(?:output|results?|stdout)\s*:?$/i.test(
         first
       ) ||
-      /^(?:(?:Expected|Example|Sample|Console)\s+[Oo]utput|Output|Results?|Stdout)\s*:[^=]*$/.test(
+      // `Output: ['mpg', …]`, but not an annotated assignment `Result: int = 0`.
+      (/^(?:(?:Expected|Example|Sample|Console)\s+[Oo]utput|Output|Results?|Stdout)\s*:/.test(
         first
-      ) ||
+      ) &&
+        !/^\w+\s*:\s*[\w.[\]]+\s*=[^=]/.test(first));
+    return (
+      label ||
       /^Out\[\d+\]:/.test(first) ||
-      /^Traceback \(most recent call last\):?$/.test(first) ||
+      /^Traceback \(most recent call last\)/.test(first) ||
       /^[A-Z]\w*(?:Error|Exception|Warning): /.test(first) ||
-      /^<[A-Za-z_][\w.]*(?:[ >])/.test(first)
-    ) {
-      return true;
-    }
-    return isBareLiteral(code) || isPrintedTable(lines);
+      /^<[A-Za-z_][\w.]*[ >]/.test(first) ||
+      isBareLiteral(code) ||
+      isPrintedTable(lines)
+    );
   }
 
-  /** `['mpg', 'weight']`, `(398, 9)`, `{'a': 1}`, `[[1 2]\n [3 4]]`: nothing but literals. */
+  /**
+   * `['mpg', 'weight']`, `(398, 9)`, `{'a': 1}`, `[[1 2]\n [3 4]]`: only
+   * literals, which as code would do nothing but echo themselves.
+   */
   function isBareLiteral(code: string): boolean {
     const trimmed = code.trim();
     if (!/^[[({]/.test(trimmed)) {
@@ -286,45 +292,57 @@ namespace Private {
     }
     const rest = trimmed
       .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, '0')
-      .replace(/\b(?:True|False|None|nan|NaN|inf)\b/g, '0');
-    return /\d/.test(rest) && /^[[\](){}\s,:.\d+eE-]*$/.test(rest);
+      .replace(/\b(?:True|False|None|nan|NaN|inf)\b/g, '0')
+      .replace(/(^|[[({,:\s])-?\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?/g, '$10');
+    return /0/.test(rest) && /^[[\](){}\s,:0]*$/.test(rest);
   }
 
-  /** A statement or expression that only code has. */
-  const PYTHON_LINE =
-    /[=;]|\w\s*\(|^\s*(?:import|from|def|class|for|while|if|elif|else|try|except|finally|with|return|print|raise|assert|del|pass|lambda|global|async|await)\b|^\s*@/;
+  /**
+   * Anything only code has: operators, brackets, quotes, calls, keywords.
+   * A printed table has none of these.
+   */
+  const CODE_LINE =
+    /[=;()[\]{}+*/<>&|^~@`"'\\]|(?:^|\s)-(?:\s|$)|\b(?:import|from|def|class|for|while|if|elif|else|try|except|finally|with|return|print|raise|assert|del|pass|lambda|global|nonlocal|async|await|yield|and|or|not|in|is)\b/;
 
-  /** A token as pandas prints a value: `18.0`, `-3`, `1.5e+03`, `12%`, `NaN`. */
+  /** A value as pandas prints it: `18.0`, `-3`, `1.5e+03`, `12%`, `NaN`. */
   const VALUE =
-    /^(?:[-+]?\d[\d,]*(?:\.\d*)?(?:e[-+]?\d+)?%?|NaN|nan|NaT|None|True|False|<NA>)$/;
+    /^(?:[-+]?\d[\d,]*(?:\.\d*)?(?:e[-+]?\d+)?%?|NaN|nan|NaT|None|True|False)$/;
 
   /**
    * A printed DataFrame or Series: rows of a label and values (`0  18.0  8`,
-   * `mean  23.5`, `mpg  float64`), maybe a header and a `dtype:` or
-   * `[398 rows x 9 columns]` line; two such rows at least, and no line that
-   * looks like code. As Python those rows are syntax errors.
+   * `mean  23.5`), maybe a header and a `dtype: float64` or
+   * `[398 rows x 9 columns]` line; two rows with values at least (with
+   * such a line, `mpg  float64` rows too), and no line with anything only
+   * code has. As Python those rows are syntax errors.
    */
   function isPrintedTable(lines: string[]): boolean {
-    if (lines.length < 2 || lines.some(line => PYTHON_LINE.test(line))) {
+    if (lines.length < 2) {
       return false;
     }
     let rows = 0;
+    let pairs = 0;
     let trailer = false;
     for (const line of lines) {
-      const tokens = line.trim().split(/\s+/);
       if (
-        /^\[\d+ rows x \d+ columns\]$/.test(line.trim()) ||
-        /^(?:Name: .*, )?(?:Length: \d+, )?dtype: \w+$/.test(line.trim())
+        /^\[\d+ rows x \d+ columns\]$/.test(line) ||
+        /^(?:Name: [^,]*, )?(?:Length: \d+, )?dtype: \w+$/.test(line)
       ) {
         trailer = true;
-      } else if (
-        tokens.length >= 2 &&
-        tokens.slice(1).some(token => VALUE.test(token))
-      ) {
-        rows++;
+        continue;
+      }
+      if (CODE_LINE.test(line)) {
+        return false;
+      }
+      const tokens = line.split(/\s+/);
+      if (tokens.length >= 2) {
+        pairs++;
+        if (tokens.slice(1).some(token => VALUE.test(token))) {
+          rows++;
+        }
       }
     }
-    return rows >= 2 || (rows >= 1 && trailer);
+    // With pandas' own last line, rows of names count too (`mpg  float64`).
+    return rows >= 2 || (trailer && pairs >= 1);
   }
 
   /* ----------------------------------------------------------- messages */
@@ -402,7 +420,10 @@ namespace Private {
         if (!installs.includes(magic) && installs.length < 3) {
           installs.push(magic);
         }
-      } else if (/^(?:python3?(?:\.\d+)?|py|ipython)\s+\S/.test(command)) {
+      } else if (
+        /^(?:python3?(?:\.\d+)?|py|ipython)\s/.test(command) &&
+        /\s(?:\S+\.py|-c)(?:\s|$)/.test(command)
+      ) {
         script = true;
       } else {
         other = true;
@@ -419,7 +440,7 @@ namespace Private {
     }
     if (other || hints.length === 0) {
       hints.push(
-        `put ${hints.length > 0 ? 'other ' : ''}shell steps in Python (e.g. subprocess) or drop them`
+        `put ${hints.length > 0 ? 'other ' : ''}shell steps in Python (e.g. with os, shutil or subprocess) or drop them`
       );
     }
     return capitalize(hints.join('; ')) + '.';

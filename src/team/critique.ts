@@ -3,6 +3,7 @@
  * a list of actions, from whatever mix of JSON and markdown a model writes.
  * A score is only ever one the Critic really gave.
  */
+import { saysTerminate } from './terminate';
 
 /** LIDA's evaluation dimensions, in the order the team shows them. */
 export const DIMENSIONS = [
@@ -27,7 +28,7 @@ export interface ICritique {
   lowest: number | null;
   /** Dimensions without a valid score, in `DIMENSIONS` order. */
   missing: Dimension[];
-  /** Whether the message says TERMINATE (as a word). */
+  /** Whether the message says TERMINATE, not just mentions it (see `saysTerminate`). */
   terminate: boolean;
 }
 
@@ -65,10 +66,8 @@ export function parseCritique(text: string): ICritique {
   };
 }
 
-/** Whether a message says TERMINATE, as a word: AutoGen's end-of-conversation signal. */
-export function saysTerminate(text: string): boolean {
-  return /\bTERMINATE\b/.test(text);
-}
+// Re-exported: the team asks the same question of the Coder's replies.
+export { saysTerminate };
 
 /**
  * The scores on one line, for summaries:

@@ -17,6 +17,12 @@ import {
   KERNEL_CONTEXT_EXPRESSION,
   parseKernelContext
 } from './kernelContext';
+import {
+  CHART_FACTS_EXPRESSION,
+  chartWatchExpression,
+  formatChartFacts,
+  parseChartFacts
+} from './chartFacts';
 import { firstPng, toModelOutput } from './outputs';
 import { Transcript } from './transcript';
 import {
@@ -489,13 +495,18 @@ export class TeamRun {
     return this._modelTurn(this._post('coder', 'code', '', true), messages);
   }
 
+  /** A silent look into the kernel; Stop ends the wait. */
+  private _inspect(expression: string): Promise<string | null> {
+    return Private.unlessStopped(
+      this._workspace.inspect(expression, INSPECT_TIMEOUT_MS),
+      this._abort
+    );
+  }
+
   /** The notebook's folder and kernel, read silently, within its budget; null if the kernel cannot tell. */
   private async _kernelContext(): Promise<string | null> {
     const context = parseKernelContext(
-      await Private.unlessStopped(
-        this._workspace.inspect(KERNEL_CONTEXT_EXPRESSION, INSPECT_TIMEOUT_MS),
-        this._abort
-      )
+      await this._inspect(KERNEL_CONTEXT_EXPRESSION)
     );
     return context
       ? formatKernelContext(context, KERNEL_CONTEXT_CHARS) || null
@@ -513,6 +524,7 @@ export class TeamRun {
       dataNonce: this._nonce,
       task: this.task,
       cells: this._cells,
+      chartFacts: this._chartFacts,
       images: this._config.vision ? images : []
     });
     const previous = this._latestCritique;
@@ -708,12 +720,19 @@ export class TeamRun {
     };
     this._roundPlot = null;
     this._errorCell = null;
+    this._chartFacts = null;
     const report = (entry: TeamRun.ICellReport) => {
       reports.push(entry);
       this.transcript.update(message.id, { cells: [...reports] });
     };
     try {
       const cells = [...this._cells];
+      // Figures close as they are shown: watch them before the cells run.
+      await this._inspect(
+        chartWatchExpression(
+          cells.some(cell => Private.PLOTS.test(cell.source))
+        )
+      );
       for (let i = 0; i < cells.length; i++) {
         const cell = cells[i];
         const number = i + 1;
@@ -779,6 +798,14 @@ export class TeamRun {
       }
       for (const cell of cells.slice(reports.length)) {
         cell.output = '(not run: an earlier cell failed)';
+      }
+      if (!outcome.failed && !outcome.aborted) {
+        const facts = parseChartFacts(
+          await this._inspect(CHART_FACTS_EXPRESSION)
+        );
+        this._chartFacts = facts
+          ? formatChartFacts(facts, CHART_FACTS_CHARS) || null
+          : null;
       }
     } finally {
       this.transcript.update(message.id, {
@@ -966,6 +993,8 @@ export class TeamRun {
   /** Marks kernel output as data in every prompt of this run. */
   private _nonce: string;
   private _round = 0;
+  /** What the round's figures show, for the Critic. */
+  private _chartFacts: string | null = null;
   /** The cell whose error the Coder's next feedback reports (its output is not repeated). */
   private _errorCell: number | null = null;
   /** The first plot the current round's cells drew. */
@@ -993,6 +1022,9 @@ const INSPECT_TIMEOUT_MS = 5000;
 
 /** The most characters of kernel context the Coder's first prompt carries. */
 const KERNEL_CONTEXT_CHARS = 900;
+
+/** The most characters of chart facts a critique prompt carries. */
+const CHART_FACTS_CHARS = 700;
 
 /** How long a cell may take to stop after the kernel is interrupted. */
 const INTERRUPT_GRACE_MS = 10000;
@@ -1124,6 +1156,9 @@ export namespace TeamRun {
 }
 
 namespace Private {
+  /** Code that draws with matplotlib (pandas and seaborn included). */
+  export const PLOTS = /matplotlib|\bplt\.|\.plot\b|\.hist\(|seaborn|\bsns\./;
+
   /** Ends the user cannot turn into a new round with feedback. */
   export const ENDS_FOR_GOOD = new Set<TeamRun.EndReason>([
     'stopped',
