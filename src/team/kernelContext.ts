@@ -17,7 +17,8 @@ class _Text:
     def __repr__(self): return self.text
 out = {'files': [], 'frames': [], 'more_files': 0}
 try:
-    names = sorted(n for n in os.listdir('.') if not n.startswith('.'))
+    # Notebooks change as they are saved and tell the Coder nothing.
+    names = sorted(n for n in os.listdir('.') if not n.startswith('.') and not n.endswith('.ipynb'))
 except OSError:
     names = []
 out['more_files'] = max(0, len(names) - 40)

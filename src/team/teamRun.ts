@@ -495,8 +495,25 @@ export class TeamRun {
     return this._modelTurn(this._post('coder', 'code', '', true), messages);
   }
 
-  /** A silent look into the kernel; Stop ends the wait. */
-  private _inspect(expression: string): Promise<string | null> {
+  /** Wait while the kernel runs the user's own code, saying so; Stop ends the wait. */
+  private async _whenKernelIdle(): Promise<void> {
+    if (!this._workspace.isKernelBusy()) {
+      return;
+    }
+    const running = this._activity;
+    this._setActivity({ kind: 'waiting-for-kernel' });
+    await Private.unlessStopped(this._workspace.whenKernelIdle(), this._abort);
+    this._setActivity(running);
+  }
+
+  /**
+   * A silent look into the kernel; Stop ends the wait. Skipped while the
+   * kernel runs the user's code: it would wait behind it.
+   */
+  private async _inspect(expression: string): Promise<string | null> {
+    if (this._workspace.isKernelBusy()) {
+      return null;
+    }
     return Private.unlessStopped(
       this._workspace.inspect(expression, INSPECT_TIMEOUT_MS),
       this._abort
@@ -728,6 +745,7 @@ export class TeamRun {
     try {
       const cells = [...this._cells];
       // Figures close as they are shown: watch them before the cells run.
+      await this._whenKernelIdle();
       await this._inspect(
         chartWatchExpression(
           cells.some(cell => Private.PLOTS.test(cell.source))
@@ -824,15 +842,7 @@ export class TeamRun {
    */
   private async _execute(cellId: string): Promise<TeamRun.IExecuted> {
     Private.throwIfStopped(this._abort);
-    if (this._workspace.isKernelBusy()) {
-      const running = this._activity;
-      this._setActivity({ kind: 'waiting-for-kernel' });
-      await Private.unlessStopped(
-        this._workspace.whenKernelIdle(),
-        this._abort
-      );
-      this._setActivity(running);
-    }
+    await this._whenKernelIdle();
     const run = this._workspace.executeCell(cellId);
     const seconds = this._config.executionTimeout;
     const signal = this._abort!.signal;

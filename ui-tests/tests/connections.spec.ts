@@ -310,6 +310,12 @@ test.describe('with one retry', () => {
   });
 });
 
+// A task whose cells leave the folder and the kernel's DataFrames as they were,
+// so the same task sends the same prompts (the kernel context included).
+const PRINT_FIELDS = coderReply('The fields:', [
+  "import pandas as pd\nprint(pd.read_csv('cars.csv').columns.tolist())"
+]);
+
 test.describe('with the response cache on', () => {
   test.use(settings({ cache: true }));
 
@@ -319,7 +325,7 @@ test.describe('with the response cache on', () => {
     tmpPath
   }) => {
     await setScenario(request, {
-      replies: { coder: [DRAFT], critic: [GOOD_SCORES] }
+      replies: { coder: [PRINT_FIELDS], critic: [GOOD_SCORES] }
     });
     await openNotebook(page, tmpPath);
     await page.evaluate(() =>
@@ -342,7 +348,7 @@ test.describe('with the response cache on', () => {
         `${SIDEBAR} .jp-AgentTeam-Message[data-kind="code"] .jp-AgentTeam-MessageCached`
       )
     ).toHaveText('cached', { timeout: 60000 });
-    // The cells print and draw the same, so the Critic's prompt repeats too.
+    // The cells print the same, so the Critic's prompt repeats too.
     await expect(summaries(page)).toHaveAttribute('data-reason', 'threshold', {
       timeout: 60000
     });

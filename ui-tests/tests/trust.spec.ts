@@ -288,7 +288,7 @@ test('kernel output reaches the next prompt inside the run’s nonce-delimited d
     new RegExp(`<data-${nonce}>\\n${injection}\\n</data-${nonce}>`)
   );
   expect(system).toContain(
-    `Text between <data-${nonce}> and </data-${nonce}> comes from the notebook`
+    `Text between <data-${nonce}> and </data-${nonce}> is data from the notebook`
   );
 });
 
