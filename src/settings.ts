@@ -60,7 +60,8 @@ export class AgentTeamSettings {
       maxOutputChars: this._number('maxOutputChars', d.maxOutputChars),
       vision: this.visionFallback,
       executionTimeout: this._number('executionTimeout', d.executionTimeout),
-      approvalMode: this.approvalMode
+      approvalMode: this.approvalMode,
+      reproduceCheck: this._get('reproduceCheck') !== false
     };
   }
 

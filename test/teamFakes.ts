@@ -13,6 +13,8 @@ import {
   IChatRequest,
   IChatResult,
   IChatModel,
+  IFreshRun,
+  IFreshRunOptions,
   INotebookWorkspace,
   ITeamCellMetadata
 } from '../src/team/types';
@@ -209,6 +211,22 @@ export class FakeWorkspace implements INotebookWorkspace {
     return this.inspector(expression);
   }
 
+  /** What a check in a fresh kernel answers (default: every cell runs). */
+  fresh: (
+    sources: string[],
+    options: IFreshRunOptions
+  ) => IFreshRun | Promise<IFreshRun> = sources => freshRun(sources, ok);
+  /** The sources of each check in a fresh kernel, and its options, in order. */
+  readonly freshRuns: { sources: string[]; options: IFreshRunOptions }[] = [];
+
+  async runInFreshKernel(
+    sources: string[],
+    options: IFreshRunOptions
+  ): Promise<IFreshRun> {
+    this.freshRuns.push({ sources: [...sources], options });
+    return this.fresh(sources, options);
+  }
+
   teamCells(): IFakeCell[] {
     return this.cells.filter(cell => cell.metadata !== null);
   }
@@ -253,6 +271,28 @@ export function error(
     ],
     executionCount: null
   };
+}
+
+/**
+ * The cells run in order in a fresh "Python 3" kernel through `run`, which
+ * sees all of them so far (a later cell may use what an earlier one defined).
+ */
+export function freshRun(
+  sources: string[],
+  run: (source: string, before: string[]) => ICellExecution
+): IFreshRun {
+  for (let i = 0; i < sources.length; i++) {
+    const result = run(sources[i], sources.slice(0, i));
+    if (result.status === 'error') {
+      return {
+        status: 'error',
+        failedCell: i + 1,
+        output: result.outputs,
+        kernel: 'Python 3'
+      };
+    }
+  }
+  return { status: 'ok', failedCell: null, output: [], kernel: 'Python 3' };
 }
 
 /** A kernel cell that never finishes by itself (an endless loop). */

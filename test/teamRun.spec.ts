@@ -94,6 +94,7 @@ describe('TeamRun', () => {
       'coder:code',
       'user_proxy:execution',
       'critic:critique',
+      'user_proxy:notice',
       'user_proxy:summary'
     ]);
     expect(run.messages[2].failed).toBe(true);

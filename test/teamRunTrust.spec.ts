@@ -376,7 +376,11 @@ describe('TeamRun and a team cell deleted while it runs', () => {
     const criticPrompt = text(model.calls('critic')[0].messages[1]);
     expect(criticPrompt).not.toContain('time.sleep(4)');
     expect(criticPrompt).toContain(PLOT);
-    expect(run.messages.filter(m => m.kind === 'notice')).toHaveLength(1);
+    expect(run.messages.filter(m => m.removedCell !== undefined)).toHaveLength(
+      1
+    );
+    // The check in a fresh kernel runs what the Critic scored, not the deleted cell.
+    expect(workspace.freshRuns.map(check => check.sources)).toEqual([[PLOT]]);
   });
 });
 

@@ -140,6 +140,7 @@ describe('TeamRun and its transcript', () => {
       'code',
       'execution',
       'critique',
+      'notice',
       'summary'
     ]);
   });

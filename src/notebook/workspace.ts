@@ -11,16 +11,20 @@ import type {
   ISessionContextDialogs
 } from '@jupyterlab/apputils';
 import type { Cell, CodeCell, ICellModel } from '@jupyterlab/cells';
+import { PathExt } from '@jupyterlab/coreutils';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelAPI, KernelMessage } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { runInFreshKernel } from './freshKernel';
 import {
   ICellExecution,
   ICellRun,
   IDraftCell,
+  IFreshRun,
+  IFreshRunOptions,
   INotebookWorkspace,
   IRawOutput,
   ITeamCellMetadata,
@@ -235,6 +239,35 @@ export class NotebookWorkspace implements INotebookWorkspace {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  async runInFreshKernel(
+    sources: string[],
+    options: IFreshRunOptions
+  ): Promise<IFreshRun> {
+    const session = this._panel.sessionContext;
+    const kernel = session.session?.kernel;
+    if (this._panel.isDisposed || !kernel) {
+      return {
+        status: 'unavailable',
+        failedCell: null,
+        output: [],
+        kernel: '',
+        reason: this._trans.__('the notebook %1 has no kernel.', this.path)
+      };
+    }
+    const spec = await Promise.race([kernel.spec, Private.delay(10000)]);
+    return runInFreshKernel(
+      {
+        sessionManager: session.sessionManager,
+        folder: PathExt.dirname(session.session?.path ?? session.path),
+        kernelName: kernel.name,
+        displayName: spec?.display_name || kernel.name
+      },
+      sources,
+      options,
+      this._trans
+    );
   }
 
   executeCell(cellId: string): ICellRun {

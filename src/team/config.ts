@@ -24,6 +24,8 @@ export interface ITeamConfig {
   executionTimeout: number;
   /** auto: run drafts at once; ask: the user runs or skips each draft; end: the user may go on when the run would end. */
   approvalMode: ApprovalMode;
+  /** Before ending at the threshold, run the cells in a fresh kernel to prove they stand on their own. */
+  reproduceCheck: boolean;
 }
 
 export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
@@ -36,5 +38,6 @@ export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
   maxOutputChars: 4000,
   vision: false,
   executionTimeout: 120,
-  approvalMode: 'auto'
+  approvalMode: 'auto',
+  reproduceCheck: true
 };

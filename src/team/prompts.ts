@@ -184,6 +184,15 @@ export function errorFeedback(
   return `Cell ${cellNumber} raised an error, so the cells after it did not run:\n${frameData(output, nonce)}\nFix the code.`;
 }
 
+/** The message for a cell that ran in the notebook but failed in a fresh kernel. */
+export function freshKernelFeedback(
+  cellNumber: number,
+  output: string,
+  nonce: string
+): string {
+  return `Cell ${cellNumber} failed when the cells ran in a fresh kernel (they must not rely on variables from earlier drafts or the user's own cells):\n${frameData(output, nonce)}\nFix the code: load the data and define everything the cells use.`;
+}
+
 /** The message for a cell the kernel was interrupted in, because it ran too long. */
 export function timeoutFeedback(
   cellNumber: number,

@@ -23,13 +23,14 @@ import {
   formatChartFacts,
   parseChartFacts
 } from './chartFacts';
-import { firstPng, toModelOutput } from './outputs';
+import { firstPng, stripAnsi, toModelOutput } from './outputs';
 import { Transcript } from './transcript';
 import {
   coderMessages,
   criticMessages,
   critiqueFeedback,
   errorFeedback,
+  freshKernelFeedback,
   removedCellsNote,
   skipFeedback,
   timeoutFeedback,
@@ -44,7 +45,9 @@ import {
   ICellExecution,
   IChatMessage,
   IChatModel,
+  IFreshRun,
   INotebookWorkspace,
+  IRawOutput,
   ITokenUsage,
   ITeamCellMetadata,
   IWorkspaceFault,
@@ -418,14 +421,24 @@ export class TeamRun {
         }
         continue;
       }
-      failedDrafts = 0;
       if (this._budgetSpent()) {
         return { reason: 'max-rounds', detail: '' };
       }
       const critique = await this._criticTurn(execution.images);
       if (meetsThreshold(critique, this._config.scoreThreshold)) {
-        return { reason: 'threshold', detail: '' };
+        const notReproduced = await this._reproduceTurn();
+        if (notReproduced === null) {
+          return { reason: 'threshold', detail: '' };
+        }
+        // Not reset by the run in the notebook: that one saw earlier variables.
+        failedDrafts += 1;
+        if (failedDrafts > this._config.maxFixAttempts) {
+          return { reason: 'fix-attempts', detail: '' };
+        }
+        feedback = notReproduced;
+        continue;
       }
+      failedDrafts = 0;
       if (critique.terminate) {
         return { reason: 'terminate', detail: '' };
       }
@@ -460,9 +473,80 @@ export class TeamRun {
       return { reason: 'restored', detail: '' };
     }
     const critique = await this._criticTurn(execution.images, from);
-    return meetsThreshold(critique, this._config.scoreThreshold)
-      ? { reason: 'threshold', detail: '' }
-      : { reason: 'restored', detail: '' };
+    if (!meetsThreshold(critique, this._config.scoreThreshold)) {
+      return { reason: 'restored', detail: '' };
+    }
+    const notReproduced = await this._reproduceTurn();
+    if (notReproduced === null) {
+      return { reason: 'threshold', detail: '' };
+    }
+    // Rerun with critique tells the Coder.
+    this._coderNotes.push(notReproduced);
+    return { reason: 'restored', detail: '' };
+  }
+
+  /**
+   * The cells the Critic passed, run top to bottom in a fresh kernel: they
+   * must not lean on what the notebook's kernel holds. Resolves to the
+   * feedback for the Coder when a cell fails there, else null (a check that
+   * cannot run or times out proves nothing either way).
+   */
+  private async _reproduceTurn(): Promise<string | null> {
+    this._dropRemovedCells();
+    if (!this._config.reproduceCheck || this._cells.length === 0) {
+      return null;
+    }
+    this._setActivity({ kind: 'reproducing' });
+    const sources = this._cells.map(
+      cell => this._workspace.readCell(cell.id) ?? cell.source
+    );
+    const seconds = this._config.executionTimeout;
+    let result: IFreshRun;
+    try {
+      result = await Private.unlessStopped(
+        this._workspace.runInFreshKernel(sources, {
+          timeoutMs: Math.max(0, seconds) * 1000,
+          signal: this._abort?.signal
+        }),
+        this._abort
+      );
+    } catch (error) {
+      if (this._abort?.signal.aborted) {
+        throw error;
+      }
+      result = {
+        status: 'unavailable',
+        failedCell: null,
+        output: [],
+        kernel: '',
+        reason: error instanceof Error ? error.message : String(error)
+      };
+    }
+    if (result.status === 'stopped') {
+      throw Private.stoppedError();
+    }
+    const converted = toModelOutput(result.output, {
+      maxChars: this._config.maxOutputChars,
+      vision: false
+    });
+    const failed = result.status === 'error' && result.failedCell !== null;
+    this._post('user_proxy', 'notice', '', false, {
+      failed,
+      reproduce: {
+        status: result.status,
+        cells: sources.length,
+        failedCell: result.failedCell,
+        errorLine: failed
+          ? Private.errorLine(result.output, converted.text)
+          : '',
+        kernel: result.kernel,
+        reason: result.reason ?? '',
+        seconds
+      }
+    });
+    return failed
+      ? freshKernelFeedback(result.failedCell!, converted.text, this._nonce)
+      : null;
   }
 
   private async _coderTurn(
@@ -949,13 +1033,13 @@ export class TeamRun {
       this._cycleMessages += 1;
     }
     return this.transcript.add({
+      failed: false,
       ...extra,
       agent,
       kind,
       round: this._round,
       text,
-      streaming,
-      failed: false
+      streaming
     });
   }
 
@@ -1089,6 +1173,7 @@ export namespace TeamRun {
         of: number;
       }
     | { kind: 'critic-scoring' }
+    | { kind: 'reproducing' }
     | { kind: 'awaiting-feedback' };
 
   export type MessageKind = Transcript.MessageKind;
@@ -1102,6 +1187,7 @@ export namespace TeamRun {
   export type IAgentUsage = Transcript.IAgentUsage;
   export type ISummary = Transcript.ISummary;
   export type IScoredRound = Transcript.IScoredRound;
+  export type IReproduceCheck = Transcript.IReproduceCheck;
 
   /** A round the Critic scored, as the gallery shows it. */
   export interface IScoredRoundEntry {
@@ -1210,6 +1296,18 @@ namespace Private {
       timer = setTimeout(() => resolve(null), ms);
     });
     return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** The exception's final line ("NameError: name 'cars' is not defined"). */
+  export function errorLine(outputs: IRawOutput[], text: string): string {
+    const error = outputs.find(output => output.output_type === 'error');
+    if (error?.ename) {
+      return stripAnsi(
+        error.evalue ? `${error.ename}: ${error.evalue}` : error.ename
+      );
+    }
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1] ?? '';
   }
 
   export function stoppedError(): ChatModelError {

@@ -201,6 +201,23 @@ export namespace Transcript {
     seconds?: number;
   }
 
+  /** What the check in a fresh kernel found (a notice). */
+  export interface IReproduceCheck {
+    status: 'ok' | 'error' | 'timeout' | 'unavailable';
+    /** How many cells the draft has. */
+    cells: number;
+    /** The 1-based cell that failed or timed out, else null. */
+    failedCell: number | null;
+    /** The exception's final line, when a cell raised. */
+    errorLine: string;
+    /** The fresh kernel's name ("Python 3"); '' when none started. */
+    kernel: string;
+    /** Why the check could not run. */
+    reason: string;
+    /** How long each cell could run, in seconds (0: no limit). */
+    seconds: number;
+  }
+
   /** One message, as an immutable record. */
   export interface IMessage {
     readonly id: string;
@@ -223,6 +240,8 @@ export namespace Transcript {
       readonly to: IModelRoute;
       readonly reason: string;
     };
+    /** The draft's cells ran in a fresh kernel (a notice). */
+    readonly reproduce?: IReproduceCheck;
     /** The endpoint and model that wrote this reply. */
     readonly route?: IModelRoute;
     /** The reply came from the response cache. */

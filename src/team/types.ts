@@ -180,6 +180,31 @@ export interface IDraftCell {
   source: string;
 }
 
+/** How a draft's cells ran, top to bottom, in a kernel started only for them. */
+export interface IFreshRun {
+  /**
+   * `ok`: every cell ran; `error`: a cell raised; `timeout`: a cell ran too
+   * long; `unavailable`: no such kernel could start; `stopped`: the signal
+   * aborted the check.
+   */
+  status: 'ok' | 'error' | 'timeout' | 'unavailable' | 'stopped';
+  /** The 1-based cell that raised or timed out, else null. */
+  failedCell: number | null;
+  /** The outputs of that cell; empty when none failed. */
+  output: IRawOutput[];
+  /** The kernel's name as the user knows it ("Python 3"); '' when none started. */
+  kernel: string;
+  /** Why the check could not run, for the user. */
+  reason?: string;
+}
+
+export interface IFreshRunOptions {
+  /** How long each cell may run (0: no limit). */
+  timeoutMs: number;
+  /** Ends the check early; the kernel is shut down all the same. */
+  signal?: AbortSignal;
+}
+
 /** Something that ends a run from outside: the kernel went away or the notebook closed. */
 export interface IWorkspaceFault {
   kind: 'kernel' | 'notebook';
@@ -232,6 +257,16 @@ export interface INotebookWorkspace {
    * null when the kernel did not answer in `timeoutMs` or the expression failed.
    */
   inspect(expression: string, timeoutMs: number): Promise<string | null>;
+  /**
+   * Run `sources` in order in a new kernel of the notebook's kernelspec,
+   * started in the notebook's folder (never the notebook's own kernel), and
+   * stop at the first error. The kernel is shut down afterwards, however the
+   * check ends. Never rejects: a kernel that cannot start is `unavailable`.
+   */
+  runInFreshKernel(
+    sources: string[],
+    options: IFreshRunOptions
+  ): Promise<IFreshRun>;
   /**
    * Interrupt the kernel if it is running this team cell, or as soon as it
    * starts it; never the user's own code. Resolves once asked.

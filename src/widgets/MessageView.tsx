@@ -7,7 +7,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { TeamRun } from '../team/teamRun';
-import { agentLabel } from './labels';
+import { agentLabel, reproduceLabel } from './labels';
 import { truncateMiddle } from '../team/outputs';
 import { DraftApproval } from './DraftApproval';
 import { Markdown } from './Markdown';
@@ -69,10 +69,11 @@ export const MessageView = React.memo(function MessageView(
       className={classes.join(' ')}
       data-agent={message.agent}
       data-kind={message.kind}
+      data-notice={Private.noticeKind(message)}
     >
       <div className="jp-AgentTeam-MessageHeader">
         <span className="jp-AgentTeam-AgentName">
-          {Private.USER_KINDS.has(message.kind) && !message.fallback
+          {Private.isUsers(message)
             ? trans.__('You')
             : agentLabel(message.agent, trans)}
         </span>
@@ -128,6 +129,8 @@ export const MessageView = React.memo(function MessageView(
             message.fallback.to.model || trans.__('its first model')
           )}
         </div>
+      ) : message.kind === 'notice' && message.reproduce ? (
+        <ReproduceView check={message.reproduce} trans={trans} />
       ) : message.kind === 'notice' ? (
         <div className="jp-AgentTeam-TaskText">
           {trans.__(
@@ -331,6 +334,24 @@ function ExecutionView(props: {
   );
 }
 
+/** The check in a fresh kernel: a sentence, and the error's last line when a cell failed. */
+function ReproduceView(props: {
+  check: TeamRun.IReproduceCheck;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { check, trans } = props;
+  return (
+    <div className="jp-AgentTeam-TaskText jp-AgentTeam-Reproduce">
+      {reproduceLabel(check, trans)}
+      {check.errorLine && (
+        <span className="jp-AgentTeam-ErrorLine" title={check.errorLine}>
+          {check.errorLine}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function cellReportTitle(
   cell: TeamRun.ICellReport,
   trans: TranslationBundle
@@ -365,13 +386,31 @@ function cellReportTitle(
 
 namespace Private {
   /** Messages that carry the user's own words. */
-  export const USER_KINDS = new Set<TeamRun.MessageKind>([
+  const USER_KINDS = new Set<TeamRun.MessageKind>([
     'task',
     'rerun',
     'restore',
-    'feedback',
-    'notice'
+    'feedback'
   ]);
+
+  /** Whether the message says what the user did (a deleted cell is a notice of theirs). */
+  export function isUsers(message: TeamRun.IMessage): boolean {
+    return message.kind === 'notice'
+      ? message.removedCell !== undefined
+      : USER_KINDS.has(message.kind);
+  }
+
+  /** Which notice the message is, for styling and tests. */
+  export function noticeKind(message: TeamRun.IMessage): string | undefined {
+    if (message.kind !== 'notice') {
+      return undefined;
+    }
+    return message.reproduce
+      ? 'reproduce'
+      : message.fallback
+        ? 'fallback'
+        : 'removed-cell';
+  }
 
   /** "2 outputs", "plot": what a cell showed, in a word or two. */
   export function outputFacts(

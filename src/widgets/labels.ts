@@ -70,10 +70,46 @@ export function activityLabel(
       );
     case 'critic-scoring':
       return trans.__('Critic scoring…');
+    case 'reproducing':
+      return trans.__('Running the cells in a fresh kernel…');
     case 'awaiting-feedback':
       return trans.__('Waiting for you: send feedback or close the run');
     case 'idle':
       return '';
+  }
+}
+
+/** What the check in a fresh kernel found, in a sentence. */
+export function reproduceLabel(
+  check: TeamRun.IReproduceCheck,
+  trans: TranslationBundle
+): string {
+  switch (check.status) {
+    case 'ok':
+      return trans._n(
+        'Reproduces from a clean kernel: cell %1 ran without error in a fresh %2 kernel.',
+        'Reproduces from a clean kernel: cells 1–%1 ran without error in a fresh %2 kernel.',
+        check.cells,
+        check.kernel
+      );
+    case 'error':
+      return trans.__(
+        'Does not reproduce from a clean kernel: cell %1 failed in a fresh %2 kernel.',
+        check.failedCell ?? '?',
+        check.kernel
+      );
+    case 'timeout':
+      return trans.__(
+        'Not confirmed from a clean kernel: cell %1 ran longer than %2 s in a fresh %3 kernel, so the check stopped.',
+        check.failedCell ?? '?',
+        check.seconds,
+        check.kernel
+      );
+    case 'unavailable':
+      return trans.__(
+        'The check from a clean kernel could not run: %1',
+        check.reason
+      );
   }
 }
 

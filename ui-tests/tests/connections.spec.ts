@@ -248,7 +248,7 @@ test.describe('with Backup as the Coder’s fallback', () => {
       timeout: 60000
     });
     await expect(
-      page.locator(`${SIDEBAR} .jp-AgentTeam-Message[data-kind="notice"]`)
+      page.locator(`${SIDEBAR} .jp-AgentTeam-Message[data-notice="fallback"]`)
     ).toContainText(
       'Scripted could not answer (the model server at http://127.0.0.1:8911/v1 answered 500: scripted upstream failure); Backup with scripted-model answers instead.'
     );

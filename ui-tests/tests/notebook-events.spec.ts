@@ -194,7 +194,9 @@ test.describe('with automatic revisions off', () => {
       'threshold'
     );
     await expect(
-      page.locator(`${SIDEBAR} .jp-AgentTeam-Message[data-kind="notice"]`)
+      page.locator(
+        `${SIDEBAR} .jp-AgentTeam-Message[data-notice="removed-cell"]`
+      )
     ).toContainText('You deleted cell 1 of the draft');
     cells = await notebookCells(page);
     expect(cells.map(cell => cell.source)).toEqual([
