@@ -20,6 +20,7 @@ import type { TeamRun } from '../src/team/teamRun';
 import {
   CARS_CSV,
   SIDEBAR,
+  kernelStatus,
   setScenario,
   summaries,
   widenSidebar
@@ -265,7 +266,7 @@ async function streamScenario(
     (await summaries(page).count());
   const summariesBefore = await summaries(page).count();
   await expect
-    .poll(() => kernelStatus(page), { timeout: 120_000 })
+    .poll(() => kernelStatus(page, NOTEBOOK), { timeout: 120_000 })
     .toBe('idle');
   // What the page costs doing nothing, to compare the windows with.
   const idleFrom = await page.evaluate(() => performance.now());
@@ -498,22 +499,6 @@ function settle(page: IJupyterLabPageFixture): Promise<number> {
 function clickTime(data: IProbeData, before: number): number {
   const clicks = data.clicks.filter(click => click.timeStamp < before);
   return clicks.length ? clicks[clicks.length - 1].timeStamp : before;
-}
-
-async function kernelStatus(page: IJupyterLabPageFixture): Promise<string> {
-  return page.evaluate(name => {
-    type Panel = {
-      context?: { path: string };
-      sessionContext: { session: { kernel: { status: string } | null } | null };
-    };
-    const panels = Array.from(
-      window.jupyterapp.shell.widgets('main')
-    ) as unknown as Panel[];
-    const panel = panels.find(
-      widget => widget.context?.path.split('/').pop() === name
-    );
-    return panel?.sessionContext.session?.kernel?.status ?? 'none';
-  }, NOTEBOOK);
 }
 
 /* ---------------------------------------------------------- the figures */

@@ -46,11 +46,6 @@ export interface IOpenAIChatModelOptions {
   streamIdleTimeoutMs?: number;
   /** Longest whole call, in ms (0: no limit). */
   requestTimeoutMs?: number;
-  /**
-   * Retries of failed requests. Defaults to 0: local model servers fail
-   * deterministically, and the user is waiting on the answer.
-   */
-  maxRetries?: number;
   /** The words of error messages, in the user's language. */
   trans?: TranslationBundle;
 }
@@ -66,7 +61,8 @@ export class OpenAIChatModel implements IChatModel {
       organization: null,
       project: null,
       dangerouslyAllowBrowser: true,
-      maxRetries: options.maxRetries ?? 0,
+      // Retries and fallbacks are ResilientChatModel's, which reports them.
+      maxRetries: 0,
       fetch: options.fetch,
       // No SDK Authorization header, so Jupyter's own token header is the only one.
       defaultHeaders: {
@@ -115,13 +111,7 @@ export class OpenAIChatModel implements IChatModel {
         .asResponse();
       const cached = response.headers.get('X-Agent-Team-Cached') === 'true';
       if (!response.body) {
-        throw new ChatModelError(
-          this._trans.__(
-            'the model server at %1 ended its answer without any content',
-            this._options.describeEndpoint
-          ),
-          'invalid'
-        );
+        throw this._emptyAnswer();
       }
 
       let finished = false;
@@ -163,13 +153,7 @@ export class OpenAIChatModel implements IChatModel {
         throw watchdog.timeoutError() ?? Private.stopped();
       }
       if (!text && !finished) {
-        throw new ChatModelError(
-          this._trans.__(
-            'the model server at %1 ended its answer without any content',
-            this._options.describeEndpoint
-          ),
-          'invalid'
-        );
+        throw this._emptyAnswer();
       }
       return {
         text,
@@ -184,6 +168,16 @@ export class OpenAIChatModel implements IChatModel {
     } finally {
       watchdog.dispose();
     }
+  }
+
+  private _emptyAnswer(): ChatModelError {
+    return new ChatModelError(
+      this._trans.__(
+        'the model server at %1 ended its answer without any content',
+        this._options.describeEndpoint
+      ),
+      'invalid'
+    );
   }
 
   /** The ids of the models the server offers. */

@@ -352,17 +352,23 @@ export class TeamRun {
     }
   }
 
-  private async _loop(
-    firstFeedback: string | null,
-    userNote: string | null
-  ): Promise<TeamRun.IEnd> {
+  /** The end a kernel that cannot run code means, or null when it can. */
+  private async _kernelNotReady(): Promise<TeamRun.IEnd | null> {
     this._setActivity({ kind: 'checking-kernel' });
     const notReady = await Private.unlessStopped(
       this._workspace.checkReady(),
       this._abort
     );
-    if (notReady !== null) {
-      return { reason: 'kernel', detail: notReady };
+    return notReady === null ? null : { reason: 'kernel', detail: notReady };
+  }
+
+  private async _loop(
+    firstFeedback: string | null,
+    userNote: string | null
+  ): Promise<TeamRun.IEnd> {
+    const notReady = await this._kernelNotReady();
+    if (notReady) {
+      return notReady;
     }
     let feedback = firstFeedback;
     let revisionsLeft = this._config.autoRevisions;
@@ -455,13 +461,9 @@ export class TeamRun {
     sources: string[],
     from: number
   ): Promise<TeamRun.IEnd> {
-    this._setActivity({ kind: 'checking-kernel' });
-    const notReady = await Private.unlessStopped(
-      this._workspace.checkReady(),
-      this._abort
-    );
-    if (notReady !== null) {
-      return { reason: 'kernel', detail: notReady };
+    const notReady = await this._kernelNotReady();
+    if (notReady) {
+      return notReady;
     }
     this._round += 1;
     await this._applyDraft(sources);
