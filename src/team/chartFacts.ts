@@ -8,7 +8,7 @@
  * the kernel's PNG formatter for figures, and one after it collects what was
  * seen. pandas and seaborn draw through matplotlib, so their charts count too.
  */
-import { pythonExpression } from './kernelContext';
+import { pythonExpression, readLook } from './kernelLook';
 
 /**
  * Before the round's cells run: start watching the figures they display.
@@ -96,10 +96,7 @@ result = True
 
 /** After the round's cells ran: the figures they displayed, and the DataFrames' row counts. */
 export const CHART_FACTS_EXPRESSION = pythonExpression(`
-import json, sys
-class _Text:
-    def __init__(self, text): self.text = text
-    def __repr__(self): return self.text
+import sys
 state = sys.modules.get('_agent_team_charts')
 figures = list(state.seen) if state is not None else []
 frames = []
@@ -108,7 +105,7 @@ if pd is not None:
     for key, value in list(get_ipython().user_ns.items()):
         if not key.startswith('_') and isinstance(value, pd.DataFrame):
             frames.append([key, int(value.shape[0])])
-result = _Text(json.dumps({'figures': figures[:4], 'more_figures': max(0, len(figures) - 4), 'frames': frames[:6]}))
+result = {'figures': figures[:4], 'more_figures': max(0, len(figures) - 4), 'frames': frames[:6]}
 `);
 
 export interface IChartFacts {
@@ -136,18 +133,12 @@ export interface IChartFacts {
   frames: [string, number][];
 }
 
+/** The facts the kernel sent, or null when its text is not what was asked for. */
 export function parseChartFacts(text: string | null): IChartFacts | null {
-  if (!text) {
-    return null;
-  }
-  try {
-    const value = JSON.parse(text) as IChartFacts;
-    return Array.isArray(value.figures) && Array.isArray(value.frames)
-      ? value
-      : null;
-  } catch {
-    return null;
-  }
+  const value = readLook(text) as IChartFacts | null;
+  return Array.isArray(value?.figures) && Array.isArray(value?.frames)
+    ? value
+    : null;
 }
 
 /** The facts as lines a Critic reads, within `budget` characters; '' when no figure was shown. */

@@ -4,6 +4,7 @@
  * DataFrames already loaded, read by one silent kernel request, so the first
  * draft uses the real column names.
  */
+import { pythonExpression, readLook } from './kernelLook';
 
 /**
  * A Python expression whose value's text is the context as JSON. It runs in a
@@ -11,10 +12,7 @@
  * kernel has not imported already, except os and json.
  */
 export const KERNEL_CONTEXT_EXPRESSION = pythonExpression(`
-import os, json, sys
-class _Text:
-    def __init__(self, text): self.text = text
-    def __repr__(self): return self.text
+import os, sys
 out = {'files': [], 'frames': [], 'more_files': 0}
 try:
     # Notebooks change as they are saved and tell the Coder nothing.
@@ -57,7 +55,7 @@ if pd is not None:
         })
         if len(out['frames']) >= 6:
             break
-result = _Text(json.dumps(out))
+result = out
 `);
 
 export interface IKernelContext {
@@ -79,17 +77,10 @@ export interface IKernelContext {
 
 /** The context the kernel sent, or null when its text is not what was asked for. */
 export function parseKernelContext(text: string | null): IKernelContext | null {
-  if (!text) {
-    return null;
-  }
-  try {
-    const value = JSON.parse(text) as IKernelContext;
-    return Array.isArray(value.files) && Array.isArray(value.frames)
-      ? value
-      : null;
-  } catch {
-    return null;
-  }
+  const value = readLook(text) as IKernelContext | null;
+  return Array.isArray(value?.files) && Array.isArray(value?.frames)
+    ? value
+    : null;
 }
 
 /**
@@ -161,13 +152,4 @@ function formatSize(bytes: number): string {
     return `${Math.round(bytes / 1024)} KB`;
   }
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/**
- * Python source run as one expression, in a fresh namespace that can read
- * get_ipython() but leaves the user's own untouched; its value is `result`.
- */
-export function pythonExpression(source: string): string {
-  // A JSON string literal is a valid Python string literal.
-  return `(lambda g: (exec(${JSON.stringify(source.trim())}, g), g['result'])[1])({'__builtins__': __builtins__, 'get_ipython': get_ipython})`;
 }
