@@ -162,6 +162,16 @@ export class AgentTeamModel {
     if (!choice.choices || choice.problem) {
       return this._refuse(this._problemText(choice.problem), text);
     }
+    const rubricProblem = this._settings.rubricProblem;
+    if (rubricProblem) {
+      return this._refuse(
+        this._trans.__(
+          'The Critic rubric setting cannot be used: %1 Change it in Settings ▸ Settings Editor ▸ Agent Team ▸ Critic rubric.',
+          rubricProblem
+        ),
+        text
+      );
+    }
     const { cache, seed } = this._settings.model;
     const run = new TeamRun({
       task: text,

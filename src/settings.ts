@@ -7,6 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IUserEndpoint } from './llm/endpoints';
 import { DEFAULT_TEAM_CONFIG, ITeamConfig } from './team/config';
+import { readRubric } from './team/rubric';
 import type { ApprovalMode } from './team/types';
 
 /** Which endpoint and model an agent calls, and where it goes when that fails. */
@@ -53,6 +54,7 @@ export class AgentTeamSettings {
         'criticSystemMessage',
         d.criticSystemMessage
       ),
+      rubric: readRubric(this._get('rubric')).rubric,
       maxRounds: this._number('maxRounds', d.maxRounds),
       autoRevisions: this._number('autoRevisions', d.autoRevisions),
       scoreThreshold: this._number('scoreThreshold', d.scoreThreshold),
@@ -63,6 +65,11 @@ export class AgentTeamSettings {
       approvalMode: this.approvalMode,
       reproduceCheck: this._get('reproduceCheck') !== false
     };
+  }
+
+  /** Why the rubric setting cannot be used, or null. */
+  get rubricProblem(): string | null {
+    return readRubric(this._get('rubric')).problem;
   }
 
   /** When the team asks the user before going on. */

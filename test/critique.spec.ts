@@ -1,12 +1,9 @@
-import {
-  Dimension,
-  DIMENSIONS,
-  formatScores,
-  ICritique,
-  parseCritique
-} from '../src/team/critique';
+import { formatScores, ICritique, parseCritique } from '../src/team/critique';
+import { DEFAULT_RUBRIC, dimensionLabels } from '../src/team/rubric';
 
-type Scores = Partial<Record<Dimension, number>>;
+type Scores = Record<string, number>;
+
+const DIMENSIONS = DEFAULT_RUBRIC.map(dimension => dimension.name);
 
 const ALL: Scores = {
   bugs: 9,
@@ -441,7 +438,7 @@ Some closing words.`,
     );
   });
 
-  it.each<[string, string, Partial<Record<Dimension, string>>]>([
+  it.each<[string, string, Record<string, string | undefined>]>([
     [
       'from LIDA JSON',
       LIDA_LIST,
@@ -476,7 +473,7 @@ Some closing words.`,
   ])('rationales %s', (_name, text, expected) => {
     const { rationales } = parseCritique(text);
     for (const [dimension, rationale] of Object.entries(expected)) {
-      expect([dimension, rationales[dimension as Dimension]]).toEqual([
+      expect([dimension, rationales[dimension]]).toEqual([
         dimension,
         rationale
       ]);
@@ -514,6 +511,8 @@ describe('formatScores', () => {
       'bugs –, transformation –, compliance –, type –, encoding –, aesthetics –'
     ]
   ])('%j', (scores, expected) => {
-    expect(formatScores(scores)).toBe(expected);
+    expect(
+      formatScores({ dimensions: dimensionLabels(DEFAULT_RUBRIC), scores })
+    ).toBe(expected);
   });
 });

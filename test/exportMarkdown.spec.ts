@@ -53,7 +53,7 @@ describe('exportRunMarkdown', () => {
       "Output of cell 1 [1] (error):\n\n```text\nKeyError: 'Weight'"
     );
     expect(markdown).toContain('## Round 2\n\nCell 1:\n\n```python\n' + FIXED);
-    expect(markdown).toContain('| aesthetics | 5 |');
+    expect(markdown).toContain('| Aesthetics | 5 |');
     expect(markdown).toContain('- [ ] Label the axes\n- [ ] Add a title');
     expect(markdown).toContain('> Ended: revisions-used');
     expect(markdown).toContain(

@@ -102,6 +102,29 @@ describe('run records', () => {
     expect(compactRecords(records, 10)).toHaveLength(1);
   });
 
+  it('read critiques kept before the rubric could change as scored on the six defaults', async () => {
+    const { run } = await endedRun();
+    const record = JSON.parse(JSON.stringify(run.toRecord()));
+    delete record.latestCritique.dimensions;
+    for (const message of record.messages) {
+      delete message.critique?.dimensions;
+    }
+
+    const [read] = parseRecords({ runs: [record] });
+
+    const names = read.latestCritique?.dimensions.map(d => d.name);
+    expect(names).toEqual([
+      'bugs',
+      'transformation',
+      'compliance',
+      'type',
+      'encoding',
+      'aesthetics'
+    ]);
+    const scored = read.messages.find(m => m.critique)!;
+    expect(scored.critique?.dimensions.map(d => d.name)).toEqual(names);
+  });
+
   it('read nothing from metadata that is not ours', () => {
     expect(parseRecords(undefined)).toEqual([]);
     expect(parseRecords({ runs: 'no' })).toEqual([]);

@@ -1,10 +1,10 @@
 import schema from '../schema/plugin.json';
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
-import { DIMENSIONS } from '../src/team/critique';
 import {
   DEFAULT_CODER_SYSTEM_MESSAGE,
   DEFAULT_CRITIC_SYSTEM_MESSAGE
 } from '../src/team/prompts';
+import { criticSystemMessage, DEFAULT_RUBRIC } from '../src/team/rubric';
 
 type Property = { title?: string; description?: string; default?: unknown };
 const properties = schema.properties as Record<string, Property>;
@@ -40,15 +40,27 @@ describe('schema/plugin.json', () => {
   });
 
   it('keeps the Critic rubric of the six dimensions and its two hard rules', () => {
-    for (const dimension of DIMENSIONS) {
-      expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(`(${dimension})`);
+    const message = criticSystemMessage(
+      DEFAULT_CRITIC_SYSTEM_MESSAGE,
+      DEFAULT_RUBRIC
+    );
+    for (const name of [
+      'bugs',
+      'transformation',
+      'compliance',
+      'type',
+      'encoding',
+      'aesthetics'
+    ]) {
+      expect(message).toContain(`\n- ${name}: `);
     }
-    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(
+    expect(message).toContain(
       'If ANY bug exists, the bugs score MUST be less than 5'
     );
-    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain(
+    expect(message).toContain(
       'If a different visualization type is more appropriate, the type score MUST BE LESS THAN 5'
     );
-    expect(DEFAULT_CRITIC_SYSTEM_MESSAGE).toContain('Do not suggest code.');
+    expect(message).toContain('Do not suggest code.');
+    expect(message).not.toMatch(/\{rubric\}|\{example\}/);
   });
 });

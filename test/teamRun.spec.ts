@@ -384,6 +384,47 @@ describe('TeamRun', () => {
     expect(first.critique?.missing).toEqual(['type', 'encoding', 'aesthetics']);
   });
 
+  it('scores, revises and ends on a custom rubric of four dimensions', async () => {
+    const rubric = [
+      { name: 'correctness', label: 'Correctness', judges: 'does it run?' },
+      { name: 'axis_labels', label: 'Axis labels', judges: 'units?' },
+      { name: 'readability', label: 'Readability', judges: 'at a glance?' },
+      { name: 'story', label: 'Story', judges: 'does it answer the task?' }
+    ];
+    const model = new ScriptedModel({
+      coder: [python(FIXED), python(REVISED)],
+      critic: [
+        // Six-dimension habits: only the rubric's four count.
+        'Correctness: 9\nAxis labels: 4 – raw column names\nReadability: 8\nStory: 9\nAesthetics: 2\n\nActions:\n- Label the x axis with units.',
+        '{"correctness": 9, "axis_labels": 9, "readability": 8, "story": 9}'
+      ]
+    });
+    const run = new TeamRun({
+      task: TASK,
+      model,
+      workspace: new FakeWorkspace(kernel),
+      config: config({ rubric })
+    });
+
+    const summary = await run.start();
+
+    expect(summary.reason).toBe('threshold');
+    expect(summary.critique?.scores).toEqual({
+      correctness: 9,
+      axis_labels: 9,
+      readability: 8,
+      story: 9
+    });
+    const system = model.calls('critic')[0].messages[0].content as string;
+    expect(system).toContain('- axis_labels: units?');
+    expect(system).not.toContain('aesthetics');
+    const revise = userText(model.calls('coder')[1].messages[1]);
+    expect(revise).toContain(
+      'correctness 9, axis_labels 4, readability 8, story 9'
+    );
+    expect(revise).toContain('- Label the x axis with units.');
+  });
+
   it('revises what is in the notebook now, including the user’s edit of a team cell', async () => {
     const { model, workspace, run } = stopsForRerun();
     await run.start();

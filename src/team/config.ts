@@ -2,17 +2,21 @@ import {
   DEFAULT_CODER_SYSTEM_MESSAGE,
   DEFAULT_CRITIC_SYSTEM_MESSAGE
 } from './prompts';
+import { DEFAULT_RUBRIC, type IRubricDimension } from './rubric';
 import type { ApprovalMode } from './types';
 
 /** What shapes a run; the settings wrapper fills it from the Settings Editor. */
 export interface ITeamConfig {
   coderSystemMessage: string;
+  /** The Critic's system message; `{rubric}` and `{example}` are filled from `rubric`. */
   criticSystemMessage: string;
+  /** The dimensions the Critic scores; the threshold applies to each. */
+  rubric: IRubricDimension[];
   /** The most agent messages one cycle (a task, or a rerun) may post, as AutoGen's max_round. */
   maxRounds: number;
   /** How often the Coder revises from a critique on its own before the run ends. */
   autoRevisions: number;
-  /** The run ends once the lowest of the six scores reaches this. */
+  /** The run ends once the lowest score of the rubric reaches this. */
   scoreThreshold: number;
   /** How many failed drafts in a row the Coder may fix before the run gives up. */
   maxFixAttempts: number;
@@ -31,6 +35,7 @@ export interface ITeamConfig {
 export const DEFAULT_TEAM_CONFIG: ITeamConfig = {
   coderSystemMessage: DEFAULT_CODER_SYSTEM_MESSAGE,
   criticSystemMessage: DEFAULT_CRITIC_SYSTEM_MESSAGE,
+  rubric: DEFAULT_RUBRIC,
   maxRounds: 20,
   autoRevisions: 2,
   scoreThreshold: 8,

@@ -1,67 +1,71 @@
 /**
- * Reading the Critic's reply: scores on LIDA's six dimensions, rationales and
- * a list of actions, from whatever mix of JSON and markdown a model writes.
- * A score is only ever one the Critic really gave.
+ * Reading the Critic's reply: a score from 1 to 10 on each dimension of the
+ * rubric, rationales and a list of actions, from whatever mix of JSON and
+ * markdown a model writes. A score is only ever one the Critic really gave.
  */
+import { DimensionNames } from './dimensionNames';
+import {
+  DEFAULT_RUBRIC,
+  dimensionLabels,
+  type IDimensionLabel,
+  type IRubricDimension
+} from './rubric';
 import { saysTerminate } from './terminate';
-
-/** LIDA's evaluation dimensions, in the order the team shows them. */
-export const DIMENSIONS = [
-  'bugs',
-  'transformation',
-  'compliance',
-  'type',
-  'encoding',
-  'aesthetics'
-] as const;
-
-export type Dimension = (typeof DIMENSIONS)[number];
 
 /** What the Critic said, as far as it could be read. */
 export interface ICritique {
-  /** Scores from 1 to 10 the Critic gave; a dimension without a valid score is absent. */
-  scores: Partial<Record<Dimension, number>>;
-  rationales: Partial<Record<Dimension, string>>;
+  /** The rubric's dimensions, in the order the team shows them. */
+  dimensions: IDimensionLabel[];
+  /** Scores from 1 to 10 the Critic gave, by dimension name; a dimension without a valid score is absent. */
+  scores: Record<string, number>;
+  rationales: Record<string, string>;
   /** What the Coder should do next, without bullets or numbers. */
   actions: string[];
   /** The lowest score given, or null when none was. */
   lowest: number | null;
-  /** Dimensions without a valid score, in `DIMENSIONS` order. */
-  missing: Dimension[];
+  /** Dimensions without a valid score, in rubric order. */
+  missing: string[];
   /** Whether the message says TERMINATE, not just mentions it (see `saysTerminate`). */
   terminate: boolean;
 }
 
 /**
- * Parse a Critic reply. A JSON object or LIDA-style list (fenced or bare,
- * single-quoted, with comments or trailing commas) wins over scores written
- * in prose, markdown lists, headings or tables.
+ * Parse a Critic reply against a rubric. A JSON object or LIDA-style list
+ * (fenced or bare, single-quoted, with comments or trailing commas) wins over
+ * scores written in prose, markdown lists, headings or tables.
  */
-export function parseCritique(text: string): ICritique {
+export function parseCritique(
+  text: string,
+  rubric: IRubricDimension[] = DEFAULT_RUBRIC
+): ICritique {
+  const names = Private.namesOf(rubric);
   const normalized = text.replace(/\r\n?/g, '\n');
   const lines = Private.proseLines(normalized);
-  const json = Private.fromJson(normalized);
-  const prose = Private.fromProse(lines);
+  const json = Private.fromJson(normalized, names);
+  const prose = Private.fromProse(lines, names);
 
-  const scores: Partial<Record<Dimension, number>> = {};
-  const rationales: Partial<Record<Dimension, string>> = {};
-  for (const dimension of DIMENSIONS) {
-    const score = json.scores[dimension] ?? prose.scores[dimension];
+  const scores: Record<string, number> = {};
+  const rationales: Record<string, string> = {};
+  for (const { name } of rubric) {
+    const score = json.scores[name] ?? prose.scores[name];
     if (score !== undefined) {
-      scores[dimension] = score;
+      scores[name] = score;
     }
-    const rationale = json.rationales[dimension] ?? prose.rationales[dimension];
+    const rationale = json.rationales[name] ?? prose.rationales[name];
     if (rationale) {
-      rationales[dimension] = rationale;
+      rationales[name] = rationale;
     }
   }
-  const present = Object.values(scores) as number[];
+  const present = Object.values(scores);
   return {
+    dimensions: dimensionLabels(rubric),
     scores,
     rationales,
     actions: json.actions.length > 0 ? json.actions : prose.actions,
     lowest: present.length > 0 ? Math.min(...present) : null,
-    missing: DIMENSIONS.filter(dimension => scores[dimension] === undefined),
+    missing: rubric
+      .map(({ name }) => name)
+      .filter(name => scores[name] === undefined),
     terminate: saysTerminate(normalized)
   };
 }
@@ -74,17 +78,17 @@ export { saysTerminate };
  * `bugs 9, transformation 8, compliance 7, type 9, encoding 8, aesthetics –`.
  */
 export function formatScores(
-  scores: Partial<Record<Dimension, number>>
+  critique: Pick<ICritique, 'dimensions' | 'scores'>
 ): string {
-  return DIMENSIONS.map(
-    dimension => `${dimension} ${scores[dimension] ?? '–'}`
-  ).join(', ');
+  return critique.dimensions
+    .map(({ name }) => `${name} ${critique.scores[name] ?? '–'}`)
+    .join(', ');
 }
 
 namespace Private {
   export interface IFindings {
-    scores: Partial<Record<Dimension, number>>;
-    rationales: Partial<Record<Dimension, string>>;
+    scores: Record<string, number>;
+    rationales: Record<string, string>;
     actions: string[];
   }
 
@@ -168,87 +172,16 @@ namespace Private {
 
   /* -------------------------------------------------------- dimensions */
 
-  const SYNONYMS = new Map<string, Dimension>([
-    ['bug', 'bugs'],
-    ['bugs', 'bugs'],
-    ['transformation', 'transformation'],
-    ['transformations', 'transformation'],
-    ['transform', 'transformation'],
-    ['compliance', 'compliance'],
-    ['compliant', 'compliance'],
-    ['type', 'type'],
-    ['types', 'type'],
-    ['encoding', 'encoding'],
-    ['encodings', 'encoding'],
-    ['aesthetic', 'aesthetics'],
-    ['aesthetics', 'aesthetics'],
-    ['esthetics', 'aesthetics']
-  ]);
+  const NAMES = new WeakMap<IRubricDimension[], DimensionNames>();
 
-  /**
-   * Words that may stand beside a dimension's name (`Bugs/Errors`) but do not
-   * name it alone: `Errors: 3` is a count, not a score.
-   */
-  const COMPANIONS = new Map<string, Dimension>([
-    ['error', 'bugs'],
-    ['errors', 'bugs']
-  ]);
-
-  /** Words that may surround a dimension's name in a label. */
-  const FILLER = new Set([
-    'data',
-    'visualization',
-    'visualisation',
-    'viz',
-    'vis',
-    'chart',
-    'plot',
-    'graph',
-    'code',
-    'goal',
-    'score',
-    'scores',
-    'rating',
-    'dimension',
-    'criterion',
-    'the',
-    'of',
-    'and',
-    'for'
-  ]);
-
-  /**
-   * The dimension a short label names (`Data Transformation`,
-   * `visualization_type`, `**Bugs/Errors**`, `Bugs (1-10)`), or null.
-   * A label with a number outside parentheses (`Bugs 8/10`) is not a label.
-   */
-  export function dimensionOf(label: string): Dimension | null {
-    const bare = label
-      .replace(/\([^()]*\)/g, ' ')
-      .replace(/^\s*\d+[.)]\s+/, '');
-    if (bare.length > 48 || /\d/.test(bare)) {
-      return null;
+  /** The label reader of a rubric, built once per rubric. */
+  export function namesOf(rubric: IRubricDimension[]): DimensionNames {
+    let names = NAMES.get(rubric);
+    if (!names) {
+      names = new DimensionNames(rubric);
+      NAMES.set(rubric, names);
     }
-    const words = bare
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .replace(/[^a-z]+/g, ' ')
-      .trim()
-      .split(' ')
-      .filter(word => word !== '' && !FILLER.has(word));
-    if (words.length === 0 || words.length > 3) {
-      return null;
-    }
-    // Every word must belong to one dimension, and one word must name it.
-    const found = words
-      .map(word => SYNONYMS.get(word))
-      .find(dimension => dimension !== undefined);
-    return found !== undefined &&
-      words.every(
-        word => (SYNONYMS.get(word) ?? COMPANIONS.get(word)) === found
-      )
-      ? found
-      : null;
+    return names;
   }
 
   /* -------------------------------------------------------------- JSON */
@@ -265,7 +198,7 @@ namespace Private {
    * Scores from every JSON object or list in the text. A later object
    * overrides an earlier one, since a model's final answer comes last.
    */
-  export function fromJson(text: string): IFindings {
+  export function fromJson(text: string, names: DimensionNames): IFindings {
     const findings = emptyFindings();
     let attempts = 0;
     for (let i = 0; i < text.length && attempts < 400; i++) {
@@ -280,7 +213,7 @@ namespace Private {
         continue;
       }
       const found = emptyFindings();
-      walk(value, found, 0);
+      walk(value, found, 0, names);
       const useful =
         Object.keys(found.scores).length > 0 ||
         Object.keys(found.rationales).length > 0 ||
@@ -341,7 +274,7 @@ namespace Private {
 
   function setScore(
     findings: IFindings,
-    dimension: Dimension,
+    dimension: string,
     value: JsonValue | undefined
   ): void {
     const score = scoreOf(value);
@@ -352,7 +285,7 @@ namespace Private {
 
   function setRationale(
     findings: IFindings,
-    dimension: Dimension,
+    dimension: string,
     value: JsonValue | undefined
   ): void {
     if (
@@ -364,12 +297,17 @@ namespace Private {
     }
   }
 
-  function walk(value: JsonValue, findings: IFindings, depth: number): void {
+  function walk(
+    value: JsonValue,
+    findings: IFindings,
+    depth: number,
+    names: DimensionNames
+  ): void {
     if (depth > 8) {
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach(item => walk(item, findings, depth + 1));
+      value.forEach(item => walk(item, findings, depth + 1, names));
       return;
     }
     if (!isObject(value)) {
@@ -377,7 +315,7 @@ namespace Private {
     }
     // LIDA's shape: {"dimension": "bugs", "score": 4, "rationale": "..."}
     const name = field(value, NAME_KEYS);
-    const named = typeof name === 'string' ? dimensionOf(name) : null;
+    const named = typeof name === 'string' ? names.of(name) : null;
     if (named) {
       setScore(findings, named, field(value, SCORE_KEYS));
       setRationale(findings, named, field(value, RATIONALE_KEYS));
@@ -393,12 +331,12 @@ namespace Private {
       }
       if (RATIONALE_WORD.test(key)) {
         // {"bugs_rationale": "..."} or {"rationales": {"bugs": "..."}}
-        const dimension = dimensionOf(key.replace(RATIONALE_WORD, ' '));
+        const dimension = names.of(key.replace(RATIONALE_WORD, ' '));
         if (dimension) {
           setRationale(findings, dimension, item);
         } else if (isObject(item)) {
           for (const [inner, text] of Object.entries(item)) {
-            const innerDimension = dimensionOf(inner);
+            const innerDimension = names.of(inner);
             if (innerDimension) {
               setRationale(findings, innerDimension, text);
             }
@@ -406,11 +344,11 @@ namespace Private {
         }
         continue;
       }
-      const dimension = dimensionOf(key);
+      const dimension = names.of(key);
       if (dimension) {
         readDimension(findings, dimension, item);
       } else if (typeof item === 'object' && item !== null) {
-        walk(item, findings, depth + 1);
+        walk(item, findings, depth + 1, names);
       }
     }
   }
@@ -418,7 +356,7 @@ namespace Private {
   /** The value under a dimension's key: `8`, `"8/10"`, `{score, rationale}`, `[8, "why"]`. */
   function readDimension(
     findings: IFindings,
-    dimension: Dimension,
+    dimension: string,
     value: JsonValue
   ): void {
     if (isObject(value)) {
@@ -756,7 +694,7 @@ namespace Private {
   }
 
   interface IDimensionLine {
-    dimension: Dimension;
+    dimension: string;
     /** undefined: the line gives no score; null: it gives one out of range. */
     score: number | null | undefined;
     rationale: string;
@@ -766,7 +704,10 @@ namespace Private {
    * A line naming a dimension: `Bugs: 9/10 – no errors`,
    * `Aesthetics (6/10): …`, `Transformation — 8`, `Type`, `Bugs 8/10`.
    */
-  function dimensionLine(line: string): IDimensionLine | null {
+  function dimensionLine(
+    line: string,
+    names: DimensionNames
+  ): IDimensionLine | null {
     const separators = /\s*(?::|=|[-–—]+)\s*/g;
     let match: RegExpExecArray | null;
     while ((match = separators.exec(line)) !== null && match.index < 60) {
@@ -775,19 +716,23 @@ namespace Private {
       if (count(label, '(') !== count(label, ')')) {
         continue;
       }
-      const found = labelled(label, line.slice(match.index + match[0].length));
+      const found = labelled(
+        label,
+        line.slice(match.index + match[0].length),
+        names
+      );
       if (found) {
         return found;
       }
     }
     // No separator: `Aesthetics (6/10)`, `Bugs 8/10`, or a bare heading `Type`.
-    const whole = labelled(line, '');
+    const whole = labelled(line, '', names);
     if (whole && whole.score !== undefined) {
       return whole;
     }
     const spaced = /^(.{1,48}?)\s+(?=[+-]?\d)(.*)$/.exec(line);
     if (spaced) {
-      const found = labelled(spaced[1], spaced[2]);
+      const found = labelled(spaced[1], spaced[2], names);
       if (found && found.score !== undefined) {
         return found;
       }
@@ -799,7 +744,11 @@ namespace Private {
     return text.split(char).length - 1;
   }
 
-  function labelled(label: string, rest: string): IDimensionLine | null {
+  function labelled(
+    label: string,
+    rest: string,
+    names: DimensionNames
+  ): IDimensionLine | null {
     let name = label.trim();
     let inParens: ILeadingScore | null = null;
     const parens = /\(([^()]*)\)\s*$/.exec(name);
@@ -807,7 +756,7 @@ namespace Private {
       inParens = leadingScore(parens[1]);
       name = name.slice(0, parens.index);
     }
-    const dimension = dimensionOf(name);
+    const dimension = names.of(name);
     if (!dimension) {
       return null;
     }
@@ -859,13 +808,16 @@ namespace Private {
   }
 
   /** Scores written as text: lines, headings with a score below, tables. */
-  export function fromProse(lines: IProseLine[]): IFindings {
+  export function fromProse(
+    lines: IProseLine[],
+    names: DimensionNames
+  ): IFindings {
     const findings = emptyFindings();
     const actionLines = new Set<number>();
     findings.actions = actionsFromProse(lines, actionLines);
 
     const set = (
-      dimension: Dimension,
+      dimension: string,
       score: number | null | undefined,
       rationale: string
     ): void => {
@@ -882,7 +834,7 @@ namespace Private {
 
     // A dimension named on a line without a score, awaiting `Score: 7` below.
     let pending: {
-      dimension: Dimension;
+      dimension: string;
       rationale: string;
       score: number | null | undefined;
       age: number;
@@ -894,7 +846,7 @@ namespace Private {
       pending = null;
     };
     // Dimensions named by a table's header row, when scores are its next row.
-    let columns: (Dimension | null)[] | null = null;
+    let columns: (string | null)[] | null = null;
 
     lines.forEach((line, index) => {
       if (line.code || actionLines.has(index)) {
@@ -907,7 +859,7 @@ namespace Private {
         if (cells.every(cell => /^:?-*:?$/.test(cell))) {
           return;
         }
-        columns = tableRow(cells, columns, set);
+        columns = tableRow(cells, columns, set, names);
         return;
       }
       columns = null;
@@ -915,7 +867,7 @@ namespace Private {
       if (text === '') {
         return;
       }
-      const named = dimensionLine(text);
+      const named = dimensionLine(text, names);
       if (named) {
         settle();
         if (named.score !== undefined) {
@@ -959,9 +911,10 @@ namespace Private {
    */
   function tableRow(
     cells: string[],
-    columns: (Dimension | null)[] | null,
-    set: (dimension: Dimension, score: number | null, rationale: string) => void
-  ): (Dimension | null)[] | null {
+    columns: (string | null)[] | null,
+    set: (dimension: string, score: number | null, rationale: string) => void,
+    names: DimensionNames
+  ): (string | null)[] | null {
     if (columns) {
       cells.forEach((cell, i) => {
         const dimension = columns[i];
@@ -972,7 +925,7 @@ namespace Private {
       });
       return null;
     }
-    const dimensions = cells.map(cell => dimensionOf(cell));
+    const dimensions = cells.map(cell => names.of(cell));
     if (
       dimensions.filter(dimension => dimension !== null).length >= 2 &&
       cells.every(cell => leadingScore(cell) === null)

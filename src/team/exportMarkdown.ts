@@ -4,7 +4,6 @@
  * plots as image files beside the report.
  */
 import { extractCodeBlocks } from './codeBlocks';
-import { DIMENSIONS } from './critique';
 import type { TeamRun } from './teamRun';
 
 export interface IExportOptions {
@@ -73,8 +72,8 @@ export function exportRunMarkdown(
           '| dimension | score |',
           '| --- | --- |'
         );
-        for (const dimension of DIMENSIONS) {
-          lines.push(`| ${dimension} | ${critique.scores[dimension] ?? '–'} |`);
+        for (const { name, label } of critique.dimensions) {
+          lines.push(`| ${label} | ${critique.scores[name] ?? '–'} |`);
         }
         lines.push('');
         if (critique.actions.length > 0) {

@@ -19,19 +19,18 @@ export const DEFAULT_CODER_SYSTEM_MESSAGE = `You are the Coder in a team working
 - After an error or the Critic's actions, reply with the complete revised code, not a diff.
 - At most one sentence before the code. Do not ask questions.`;
 
+/**
+ * The Critic's system message; `{rubric}` and `{example}` become the rubric's
+ * dimensions and a JSON object of their scores (see `criticSystemMessage`).
+ */
 export const DEFAULT_CRITIC_SYSTEM_MESSAGE = `You are the Critic. You are highly skilled in evaluating the quality of visualization and data analysis code by giving a score from 1 (bad) to 10 (good) with a clear rationale. YOU MUST CONSIDER VISUALIZATION BEST PRACTICES for each evaluation. You see the task, the code, and the real outputs of running it in the notebook (text, errors, and plots). Evaluate the code across these dimensions:
-- bugs (bugs): are there bugs, logic errors, syntax errors or typos? Are there any reasons why the code may fail to run? How should it be fixed? If ANY bug exists, the bugs score MUST be less than 5.
-- Data transformation (transformation): is the data transformed appropriately for the visualization type? E.g., is the dataset appropriately filtered, aggregated, or grouped if needed? If a date field is used, is it first converted to a date object?
-- Goal compliance (compliance): how well does the code meet the specified goals of the task?
-- Visualization type (type): CONSIDERING BEST PRACTICES, is the visualization type appropriate for the data and intent? Is there a visualization type that would be more effective in conveying insights? If a different visualization type is more appropriate, the type score MUST BE LESS THAN 5.
-- Data encoding (encoding): is the data encoded appropriately for the visualization type?
-- aesthetics (aesthetics): are the aesthetics of the visualization appropriate for the visualization type and the data?
+{rubric}
 
 YOU MUST PROVIDE A SCORE for each of the above dimensions, each with a one-line rationale.
 Do not suggest code.
 Then, based on the critique above, give a concrete list of actions that the Coder should take to improve the code, under the heading "Actions:".
-End with a JSON object of the six scores, for example:
-{"bugs": 9, "transformation": 8, "compliance": 9, "type": 8, "encoding": 8, "aesthetics": 7}`;
+End with a JSON object of the scores, for example:
+{example}`;
 
 /** One team cell as the prompts show it. */
 export interface ICellSnapshot {
@@ -214,7 +213,7 @@ export function critiqueFeedback(
   critique: ICritique & { text: string },
   threshold: number
 ): string {
-  const scores = `The Critic scored the result (each must reach ${threshold}): ${formatScores(critique.scores)}.`;
+  const scores = `The Critic scored the result (each must reach ${threshold}): ${formatScores(critique)}.`;
   const actions =
     critique.actions.length > 0
       ? `Actions:\n${critique.actions.map(action => `- ${action}`).join('\n')}`

@@ -3,6 +3,7 @@
  * drops the oldest detail first, and checked when read back.
  */
 import { truncateMiddle } from './outputs';
+import { DEFAULT_RUBRIC, dimensionLabels } from './rubric';
 import type { TeamRun } from './teamRun';
 
 /** The most characters of run records one notebook keeps. */
@@ -47,16 +48,37 @@ export function parseRecords(value: unknown): TeamRun.IRecord[] {
   if (!Array.isArray(runs)) {
     return [];
   }
-  return runs.filter(
-    (run): run is TeamRun.IRecord =>
-      typeof run === 'object' &&
-      run !== null &&
-      run.version === 1 &&
-      typeof run.id === 'string' &&
-      typeof run.task === 'string' &&
-      Array.isArray(run.messages) &&
-      Array.isArray(run.cells)
-  );
+  return runs
+    .filter(
+      (run): run is TeamRun.IRecord =>
+        typeof run === 'object' &&
+        run !== null &&
+        run.version === 1 &&
+        typeof run.id === 'string' &&
+        typeof run.task === 'string' &&
+        Array.isArray(run.messages) &&
+        Array.isArray(run.cells)
+    )
+    .map(withDimensions);
+}
+
+/** Critiques recorded before the rubric could change were scored on the six defaults. */
+function withDimensions(record: TeamRun.IRecord): TeamRun.IRecord {
+  const known = <T extends { dimensions?: unknown } | null | undefined>(
+    critique: T
+  ): T =>
+    critique && !Array.isArray(critique.dimensions)
+      ? { ...critique, dimensions: dimensionLabels(DEFAULT_RUBRIC) }
+      : critique;
+  return {
+    ...record,
+    latestCritique: known(record.latestCritique),
+    messages: record.messages.map(message => ({
+      ...message,
+      critique: known(message.critique),
+      previousCritique: known(message.previousCritique)
+    }))
+  };
 }
 
 function compactRecord(record: TeamRun.IRecord): TeamRun.IRecord {

@@ -24,6 +24,7 @@ import {
   parseChartFacts
 } from './chartFacts';
 import { firstPng, stripAnsi, toModelOutput } from './outputs';
+import { criticSystemMessage } from './rubric';
 import { Transcript } from './transcript';
 import {
   coderMessages,
@@ -623,7 +624,10 @@ export class TeamRun {
     this._setActivity({ kind: 'critic-scoring' });
     this._dropRemovedCells();
     const messages = criticMessages({
-      systemMessage: this._config.criticSystemMessage,
+      systemMessage: criticSystemMessage(
+        this._config.criticSystemMessage,
+        this._config.rubric
+      ),
       dataNonce: this._nonce,
       task: this.task,
       cells: this._cells,
@@ -638,7 +642,10 @@ export class TeamRun {
     };
     const message = this._post('critic', 'critique', '', true);
     const text = await this._modelTurn(message, messages);
-    const critique = { ...parseCritique(text), text };
+    const critique = {
+      ...parseCritique(text, this._config.rubric),
+      text
+    };
     this._latestCritique = critique;
     this.transcript.update(message.id, {
       critique,

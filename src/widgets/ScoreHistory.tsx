@@ -5,7 +5,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { DIMENSIONS } from '../team/critique';
 import type { TeamRun } from '../team/teamRun';
 
 export interface IScoreHistoryProps {
@@ -58,7 +57,7 @@ export function ScoreHistory(props: IScoreHistoryProps): JSX.Element | null {
           y1={y(threshold)}
           y2={y(threshold)}
         />
-        {DIMENSIONS.map(dimension => (
+        {Private.dimensionNames(critiques).map(dimension => (
           <polyline
             key={dimension}
             className="jp-AgentTeam-ScoreHistoryDimension"
@@ -94,4 +93,17 @@ export function ScoreHistory(props: IScoreHistoryProps): JSX.Element | null {
       <figcaption>{label}</figcaption>
     </figure>
   );
+}
+
+namespace Private {
+  /** Every dimension any of the critiques scored, in rubric order. */
+  export function dimensionNames(
+    critiques: IScoreHistoryProps['critiques']
+  ): string[] {
+    const names = new Set<string>();
+    for (const { critique } of critiques) {
+      critique.dimensions.forEach(({ name }) => names.add(name));
+    }
+    return [...names];
+  }
 }

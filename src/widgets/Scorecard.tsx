@@ -1,11 +1,12 @@
 /**
- * The Critic's six scores as small bars, the lowest, the round, and the
+ * The Critic's scores on each dimension of its rubric as small bars, the lowest, the round, and the
  * change since the previous critique.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { DIMENSIONS, Dimension, ICritique } from '../team/critique';
+import type { ICritique } from '../team/critique';
+import type { IDimensionLabel } from '../team/rubric';
 import { meetsThreshold } from '../team/teamRun';
 
 export interface IScorecardProps {
@@ -26,16 +27,17 @@ export function Scorecard(props: IScorecardProps): JSX.Element {
       aria-label={trans.__('Critic scores')}
     >
       <div className="jp-AgentTeam-ScoreGrid">
-        {DIMENSIONS.map(dimension => {
-          const score = critique.scores[dimension];
-          const before = previous?.scores[dimension];
+        {critique.dimensions.map(dimension => {
+          const { name } = dimension;
+          const score = critique.scores[name];
+          const before = previous?.scores[name];
           const delta = Private.delta(score, before);
           return (
             <div
-              key={dimension}
+              key={name}
               className="jp-AgentTeam-Score"
-              data-dimension={dimension}
-              title={critique.rationales[dimension] ?? ''}
+              data-dimension={name}
+              title={critique.rationales[name] ?? ''}
             >
               <span className="jp-AgentTeam-ScoreLabel">
                 {Private.label(dimension, trans)}
@@ -83,23 +85,26 @@ export function Scorecard(props: IScorecardProps): JSX.Element {
 }
 
 namespace Private {
+  /** A default dimension's label in the user's language; a custom one as written. */
   export function label(
-    dimension: Dimension,
+    dimension: IDimensionLabel,
     trans: TranslationBundle
   ): string {
-    switch (dimension) {
-      case 'bugs':
+    switch (`${dimension.name}:${dimension.label}`) {
+      case 'bugs:Bugs':
         return trans.__('Bugs');
-      case 'transformation':
+      case 'transformation:Transformation':
         return trans.__('Transformation');
-      case 'compliance':
+      case 'compliance:Compliance':
         return trans.__('Compliance');
-      case 'type':
+      case 'type:Type':
         return trans.__('Type');
-      case 'encoding':
+      case 'encoding:Encoding':
         return trans.__('Encoding');
-      case 'aesthetics':
+      case 'aesthetics:Aesthetics':
         return trans.__('Aesthetics');
+      default:
+        return dimension.label;
     }
   }
 

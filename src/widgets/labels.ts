@@ -224,11 +224,7 @@ export function summaryLine(
   const critique = summary.critique;
   if (critique && critique.lowest !== null) {
     parts.push(
-      trans.__(
-        'lowest score %1 (%2)',
-        critique.lowest,
-        formatScores(critique.scores)
-      )
+      trans.__('lowest score %1 (%2)', critique.lowest, formatScores(critique))
     );
   }
   parts.push(endReasonLabel(summary, trans));
