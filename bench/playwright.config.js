@@ -1,6 +1,7 @@
 /**
- * Playwright configuration for the streaming benchmark: the UI tests' servers
- * and browser, one long spec, figures on stdout and no report files.
+ * Playwright configuration for the browser benchmarks: the UI tests' servers
+ * and browser, one spec (BENCH_SPEC, the streaming one by default), figures
+ * on stdout and no report files.
  */
 const os = require('os');
 const path = require('path');
@@ -13,7 +14,7 @@ const UI_TESTS = path.resolve(__dirname, '../ui-tests');
 module.exports = {
   ...base,
   testDir: __dirname,
-  testMatch: 'streaming.spec.ts',
+  testMatch: process.env.BENCH_SPEC || 'streaming.spec.ts',
   // Restoring 500 messages and streaming 30 s per scenario on a small machine.
   timeout: 15 * 60 * 1000,
   reporter: [['list']],

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jupyter_server.serverapp import ServerApp
 
-__version__ = "0.1.0"
+try:
+    # Written at build time from package.json, the one place the version lives.
+    from ._version import __version__
+except ImportError:  # a checkout that was never built or installed
+    __version__ = "0.0.0+unknown"
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh), then start JupyterLab with the Agent Team extension on
-# the example folder, opening example/cars_analysis.ipynb.
+# Set up (scripts/setup.sh, which returns at once when nothing changed), then start
+# JupyterLab with the Agent Team extension on the example folder, opening
+# example/cars_analysis.ipynb.
 #
 # The model server is configured through the environment of the Jupyter server:
 #   OPENAI_BASE_URL   OpenAI-compatible endpoint (default: LM Studio, http://localhost:1234/v1)

@@ -3,7 +3,8 @@
 #   .venv (JupyterLab, ipykernel, pandas, matplotlib, pytest, build tools),
 #   root node_modules, the built extension, and the Python package installed
 #   into .venv so JupyterLab loads both the labextension and the server extension.
-# Safe to run again: steps whose inputs have not changed are skipped.
+# Safe to run again: steps whose inputs have not changed are skipped, and when nothing
+# changed since the last successful run it returns at once.
 # Usage: bash scripts/setup.sh [--force]   (--force rebuilds and reinstalls everything)
 set -euo pipefail
 
@@ -24,15 +25,46 @@ PYTHON_REQUIREMENTS=(
   "jupyterlab==4.6.4" ipykernel pandas matplotlib
   # Notebook 7, to check the sidebar in the other front end too.
   "notebook>=7.6.3,<7.7"
-  pytest pytest-asyncio hatchling jupyter_builder
+  pytest pytest-asyncio hatchling jupyter_builder build
+  # Lints the Python side (scripts/test.sh); pinned, as new versions add rules.
+  "ruff==0.16.9"
 )
 # Stamps live inside .venv so that deleting .venv resets everything.
 DEPS_STAMP="$VENV/.agent-team-deps"
 BUILD_STAMP="$VENV/.agent-team-build"
+# Holds the fingerprint of the inputs that the last fully verified run started from.
+READY_STAMP="$VENV/.agent-team-ready"
 LABEXT_DIR="$VENV/share/jupyter/labextensions/jupyterlab-agent-team"
 
 step() { printf 'setup: %s\n' "$*"; }
 start_time=$SECONDS
+
+# --- Nothing changed since the last verified run: done -----------------------------
+# Path, size and mtime of every input of the steps below (a change, a new file or a
+# deleted one changes it); it takes milliseconds, the checks after a full run seconds,
+# so relaunching scripts/lab.sh is quick.
+fingerprint() {
+  {
+    find scripts/setup.sh scripts/common.sh src style schema jupyterlab_agent_team \
+      jupyter-config package.json package-lock.json tsconfig.json install.json \
+      pyproject.toml hatch_build.py eval/runner \
+      \( -path jupyterlab_agent_team/labextension -o -path jupyterlab_agent_team/tests \
+      -o -path jupyterlab_agent_team/evaluation/runner.js \
+      -o -path jupyterlab_agent_team/_version.py -o -name __pycache__ \) -prune \
+      -o -type f -printf '%p %s %T@\n' 2>/dev/null || true
+  } | LC_ALL=C sort | sha1sum | cut -d' ' -f1
+}
+inputs="$(fingerprint)"
+if [ "$FORCE" = 0 ] && [ -x "$VENV/bin/jupyter" ] && [ -d "$LABEXT_DIR" ] &&
+  [ -f "$VENV/etc/jupyter/jupyter_server_config.d/jupyterlab_agent_team.json" ] &&
+  [ -f node_modules/.package-lock.json ] &&
+  [ ! package-lock.json -nt node_modules/.package-lock.json ] &&
+  [ "$(cat "$READY_STAMP" 2>/dev/null)" = "$inputs" ]; then
+  step "up to date: nothing changed since the last set-up (--force redoes it)"
+  exit 0
+fi
+# A run that fails leaves no fingerprint, so the next one does everything it needs.
+rm -f "$READY_STAMP"
 
 # --- Python virtual environment -------------------------------------------------
 if [ ! -x "$PY" ]; then
@@ -40,38 +72,12 @@ if [ ! -x "$PY" ]; then
   python3 -m venv "$VENV"
 fi
 
-# pip on some machines is configured with local mirrors as extra-index-url while the
-# public index is unreachable; pip then retries the public index for minutes per
-# package. When a local mirror is configured (and the caller has not chosen an index),
-# make the first local mirror the index and keep the other extra indexes as extras.
-PIP_ENV=()
-if [ -z "${PIP_INDEX_URL:-}" ]; then
-  mapfile -t extra_urls < <(
-    "$PY" -m pip config list 2>/dev/null |
-      sed -n "s/^[^=]*extra-index-url=//p" | tr -d "'\"" | tr ' ' '\n' | sed '/^$/d' |
-      awk '!seen[$0]++'
-  )
-  first_local=""
-  for url in "${extra_urls[@]+"${extra_urls[@]}"}"; do
-    case "$url" in
-      file://* | http://localhost[:/]* | http://127.* | http://\[::1\]* | \
-        https://localhost[:/]* | https://127.*)
-        first_local="$url"
-        break
-        ;;
-    esac
-  done
-  if [ -n "$first_local" ]; then
-    rest=()
-    for url in "${extra_urls[@]}"; do
-      [ "$url" = "$first_local" ] || rest+=("$url")
-    done
-    PIP_ENV=("PIP_INDEX_URL=$first_local" "PIP_EXTRA_INDEX_URL=${rest[*]+"${rest[*]}"}")
-  fi
-fi
+# shellcheck source=scripts/common.sh
+source "$ROOT/scripts/common.sh"
+use_local_pip_mirror "$PY"
 # A mirror that lacks a package makes pip warn once per package; drop that noise only.
 pip_install() {
-  env "${PIP_ENV[@]+"${PIP_ENV[@]}"}" "$PY" -m pip install -q "$@" \
+  "$PY" -m pip install -q "$@" \
     2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 }
 
@@ -99,7 +105,7 @@ all_requirements=("${PYTHON_REQUIREMENTS[@]}" "${project_requirements[@]+"${proj
 wanted_deps="$(printf '%s\n' "${all_requirements[@]}")"
 if [ "$FORCE" = 1 ] || [ ! -f "$DEPS_STAMP" ] || [ "$(cat "$DEPS_STAMP")" != "$wanted_deps" ]; then
   step "pip: installing ${all_requirements[*]}"
-  [ "${#PIP_ENV[@]}" -eq 0 ] || step "pip: using the locally configured package mirror(s)"
+  [ "$LOCAL_PIP_MIRROR" = 0 ] || step "pip: using the locally configured package mirror(s)"
   pip_install "${all_requirements[@]}"
   printf '%s\n' "$wanted_deps" >"$DEPS_STAMP"
 else
@@ -125,9 +131,11 @@ needs_build() {
   [ -d "$LABEXT_DIR" ] || return 0
   local newer
   newer="$(find src style schema jupyterlab_agent_team package.json package-lock.json \
-    tsconfig.json install.json pyproject.toml \
+    tsconfig.json install.json pyproject.toml hatch_build.py jupyter-config eval/runner \
     \( -path jupyterlab_agent_team/labextension -o -path jupyterlab_agent_team/tests \
-    -o -name __pycache__ \) -prune -o -type f -newer "$BUILD_STAMP" -print 2>/dev/null |
+    -o -path jupyterlab_agent_team/evaluation/runner.js \
+    -o -path jupyterlab_agent_team/_version.py -o -name __pycache__ \) -prune \
+    -o -type f -newer "$BUILD_STAMP" -print 2>/dev/null |
     head -n 1 || true)"
   [ -n "$newer" ]
 }
@@ -139,7 +147,7 @@ if needs_build; then
   fi
   # Stamp the start, so that edits made during the build trigger the next one.
   touch "$BUILD_STAMP.next"
-  step "building the extension (npm run build:prod)"
+  step "building the extension and the evaluation's runner (npm run build:prod)"
   # jupyter-builder (Python) comes from .venv.
   PATH="$VENV/bin:$PATH" npm run --silent build:prod
   step "installing jupyterlab_agent_team into .venv"
@@ -153,7 +161,7 @@ fi
 
 # --- Verify ------------------------------------------------------------------------
 # Colour codes stripped so the lines read well in logs.
-ext_list() { "$VENV/bin/jupyter" "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+ext_list() { "$VENV/bin/jupyter" "$@" 2>&1 | strip_colours; }
 # Both listings take seconds each; run them side by side.
 list_dir="$(mktemp -d)"
 (ext_list labextension list >"$list_dir/lab" || true) &
@@ -179,4 +187,6 @@ if [ "${#problems[@]}" -gt 0 ]; then
 fi
 step "labextension: $(echo "$labext" | head -n 1 | sed 's/^ *//')"
 step "server extension: $(echo "$serverext" | grep -E "jupyterlab_agent_team .*OK" | head -n 1 | sed 's/^ *//; s/  */ /g')"
+# The fingerprint from the start: edits made during this run count as changes next time.
+printf '%s\n' "$inputs" >"$READY_STAMP"
 step "done in $((SECONDS - start_time)) s"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run every test: set up the environment, then the TypeScript unit tests (jest),
-# the Python tests (pytest) and the browser tests (Galata/Playwright) against a real
-# JupyterLab with the extension installed. Stops at the first failing stage.
+# Run every test: set up the environment, then the linters (prettier, ESLint, tsc,
+# ruff), the TypeScript unit tests (jest), the Python tests (pytest) and the browser
+# tests (Galata/Playwright) against a real JupyterLab with the extension installed.
+# Stops at the first failing stage.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,10 +76,18 @@ header "setup"
 bash scripts/setup.sh
 bash scripts/install-chromium.sh
 
-header "1/3 TypeScript unit tests (jest)"
+header "1/4 Lint (prettier, ESLint, tsc; ruff)"
+# Chained with &&: inside run_stage's pipeline `set -e` does not stop a function.
+lint_stage() {
+  npm run --silent lint && "$VENV/bin/ruff" check .
+}
+no_counts() { return 0; }
+run_stage lint no_counts lint_stage
+
+header "2/4 TypeScript unit tests (jest)"
 run_stage jest jest_counts npx jest
 
-header "2/3 Python tests (pytest)"
+header "3/4 Python tests (pytest)"
 pytest_stage() {
   local status=0
   "$VENV/bin/python" -m pytest -q || status=$?
@@ -91,7 +100,7 @@ pytest_stage() {
 }
 run_stage pytest pytest_counts pytest_stage
 
-header "3/3 UI tests (Galata / Playwright)"
+header "4/4 UI tests (Galata / Playwright)"
 cd "$ROOT/ui-tests"
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -6,10 +6,9 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 
-import type { AgentTeamModel } from './model';
 import { robotIcon } from './icons';
-import type { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
-import { summaryLine } from './widgets/labels';
+import type { LazyTeam } from './lazyTeam';
+import type { SidebarShell } from './widgets/SidebarShell';
 
 export namespace CommandIDs {
   export const open = 'agent-team:open';
@@ -26,16 +25,21 @@ export namespace CommandIDs {
 export function addCommands(options: {
   commands: CommandRegistry;
   shell: JupyterFrontEnd.IShell;
-  model: AgentTeamModel;
-  sidebar: AgentTeamSidebar;
+  /** The view-model, built when a command first needs it. */
+  team: LazyTeam;
+  sidebar: SidebarShell;
   trans: TranslationBundle;
 }): void {
-  const { commands, shell, model, sidebar, trans } = options;
+  const { commands, shell, team, sidebar, trans } = options;
+  const loadModel = async () => (await team.get()).model;
+  // For commands that take no arguments.
+  const noArgs = { args: { type: 'object' as const, properties: {} } };
 
   commands.addCommand(CommandIDs.open, {
     label: trans.__('Open Agent Team'),
     caption: trans.__('Show the Agent Team sidebar'),
     icon: robotIcon,
+    describedBy: noArgs,
     execute: () => shell.activateById(sidebar.id)
   });
 
@@ -46,9 +50,10 @@ export function addCommands(options: {
       'Open the Agent Team sidebar and put the cursor in its task box'
     ),
     icon: robotIcon,
+    describedBy: noArgs,
     execute: () => {
       shell.activateById(sidebar.id);
-      sidebar.focusTaskInput();
+      return sidebar.focusTaskInput();
     }
   });
 
@@ -73,17 +78,19 @@ export function addCommands(options: {
       shell.activateById(sidebar.id);
       if (typeof args.task !== 'string' || !args.task.trim()) {
         // From the palette there is no task yet: let the user type one.
-        sidebar.focusTaskInput();
+        await sidebar.focusTaskInput();
         return null;
       }
-      return model.ask(args.task);
+      return (await loadModel()).ask(args.task);
     }
   });
 
   commands.addCommand(CommandIDs.stop, {
     label: trans.__('Stop the Agent Team'),
-    isEnabled: () => model.activeRun !== null,
-    execute: () => model.stop()
+    describedBy: noArgs,
+    // No model yet, no run to stop.
+    isEnabled: () => !!team.current?.model.activeRun,
+    execute: () => team.current?.model.stop()
   });
 
   commands.addCommand(CommandIDs.rerunWithCritique, {
@@ -91,7 +98,7 @@ export function addCommands(options: {
     caption: trans.__(
       'The Coder revises its cells from the latest critique, they rerun and the Critic rescores'
     ),
-    isEnabled: () => model.rerunnable !== null,
+    isEnabled: () => !!team.current?.model.rerunnable,
     describedBy: {
       args: {
         type: 'object',
@@ -105,7 +112,7 @@ export function addCommands(options: {
     },
     execute: async args => {
       shell.activateById(sidebar.id);
-      return model.rerunWithCritique(
+      return (await loadModel()).rerunWithCritique(
         typeof args.note === 'string' ? args.note : ''
       );
     }
@@ -124,9 +131,8 @@ export function addCommands(options: {
     },
     execute: args => {
       shell.activateById(sidebar.id);
-      // The sidebar renders on activation; scroll once it has.
-      requestAnimationFrame(() =>
-        sidebar.revealRun(typeof args.runId === 'string' ? args.runId : '')
+      return sidebar.revealRun(
+        typeof args.runId === 'string' ? args.runId : ''
       );
     }
   });
@@ -136,7 +142,8 @@ export function addCommands(options: {
     caption: trans.__(
       'Write the newest run (or the run given by runId) as a Markdown report beside its notebook, plots as PNG files'
     ),
-    isEnabled: () => model.runs.some(run => run.phase === 'ended'),
+    isEnabled: () =>
+      !!team.current?.model.runs.some(run => run.phase === 'ended'),
     describedBy: {
       args: {
         type: 'object',
@@ -149,13 +156,12 @@ export function addCommands(options: {
       }
     },
     execute: async args => {
+      const { model, describeEnd } = await team.get();
       const ended = model.runs.filter(run => run.phase === 'ended');
       const run =
         ended.find(candidate => candidate.id === args.runId) ??
         ended[ended.length - 1];
-      return run
-        ? model.exportRun(run, summary => summaryLine(summary, trans))
-        : null;
+      return run ? model.exportRun(run, describeEnd) : null;
     }
   });
 
@@ -164,10 +170,12 @@ export function addCommands(options: {
     caption: trans.__(
       'Look for LM Studio, Ollama, llama.cpp and vLLM servers on this machine, and an OPENAI_API_KEY on the Jupyter server'
     ),
+    describedBy: noArgs,
     execute: async () => {
       shell.activateById(sidebar.id);
-      await model.connections.discover();
-      return model.connections.found;
+      const { connections } = await loadModel();
+      await connections.discover();
+      return connections.found;
     }
   });
 
@@ -176,13 +184,16 @@ export function addCommands(options: {
     caption: trans.__(
       'Remove the model replies the Jupyter server keeps for identical requests'
     ),
-    execute: () => model.clearCache()
+    describedBy: noArgs,
+    execute: async () => (await loadModel()).clearCache()
   });
 
-  // Enabled states follow the model.
-  model.changed.connect(() => {
-    commands.notifyCommandChanged(CommandIDs.stop);
-    commands.notifyCommandChanged(CommandIDs.rerunWithCritique);
-    commands.notifyCommandChanged(CommandIDs.exportRun);
-  });
+  // Enabled states follow the model, once there is one.
+  void team.built.then(({ model }) =>
+    model.changed.connect(() => {
+      commands.notifyCommandChanged(CommandIDs.stop);
+      commands.notifyCommandChanged(CommandIDs.rerunWithCritique);
+      commands.notifyCommandChanged(CommandIDs.exportRun);
+    })
+  );
 }

@@ -9,26 +9,33 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { chatModelFactory, workspaceFactory } from './adapters';
+// eslint-disable-next-line jupyter/prefer-lazy-imports -- the commands are registered at activation
 import { addCommands, CommandIDs } from './commands';
-import { ModelConnections } from './connections';
-import { EndpointService } from './llm/endpoints';
 import { robotIcon } from './icons';
-import { AgentTeamModel } from './model';
+import { LazyTeam } from './lazyTeam';
+import { AgentTeamRegistry } from './registry';
+import { IAgentTeamRegistry } from './tokens';
 import { TeamCellMarks } from './notebook/teamCellMarks';
-import { AgentTeamSettings } from './settings';
-import { plotThumbnail } from './widgets/plotThumbnail';
-import { AgentTeamSidebar } from './widgets/AgentTeamSidebar';
-import { createModelTextRendermime } from './widgets/modelTextRendermime';
+import { SidebarShell } from './widgets/SidebarShell';
 
 const PLUGIN_ID = 'jupyterlab-agent-team:plugin';
+
+/** The registry other extensions add agents, presets, strategies and model providers to. */
+const registryPlugin: JupyterFrontEndPlugin<IAgentTeamRegistry> = {
+  id: 'jupyterlab-agent-team:registry',
+  description:
+    'Agents, team presets, speaker strategies and model providers for the Agent Team.',
+  autoStart: true,
+  provides: IAgentTeamRegistry,
+  activate: () => new AgentTeamRegistry()
+};
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
     'An agent team (User proxy, Coder, Critic) that writes, runs and scores code cells in the active notebook.',
   autoStart: true,
-  requires: [INotebookTracker, IRenderMimeRegistry],
+  requires: [INotebookTracker, IRenderMimeRegistry, IAgentTeamRegistry],
   optional: [
     ILayoutRestorer,
     ISettingRegistry,
@@ -36,58 +43,35 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ITranslator,
     ISessionContextDialogs
   ],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     rendermime: IRenderMimeRegistry,
+    registry: IAgentTeamRegistry,
     restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
     sessionDialogs: ISessionContextDialogs | null
   ) => {
-    translator = translator ?? nullTranslator;
-    const trans = translator.load('jupyterlab_agent_team');
+    const appTranslator = translator ?? nullTranslator;
+    const trans = appTranslator.load('jupyterlab_agent_team');
 
-    let rawSettings: ISettingRegistry.ISettings | null = null;
-    if (settingRegistry) {
-      try {
-        rawSettings = await settingRegistry.load(PLUGIN_ID);
-      } catch (reason) {
-        console.error(`Failed to load settings for ${PLUGIN_ID}.`, reason);
-      }
-    }
-    const settings = new AgentTeamSettings(rawSettings);
-
-    const serverSettings = app.serviceManager.serverSettings;
-    const connections = new ModelConnections({
-      service: new EndpointService(serverSettings),
-      settings,
-      trans
-    });
-    void connections.refresh();
-    const model = new AgentTeamModel({
-      tracker,
-      settings,
-      translator,
-      contents: app.serviceManager.contents,
-      activate: widget => app.shell.activateById(widget.id),
-      createChatModel: chatModelFactory(serverSettings, settings, translator),
-      createWorkspace: workspaceFactory(
-        translator,
-        sessionDialogs ?? undefined
-      ),
-      connections,
-      thumbnail: plotThumbnail
-    });
-
-    // The sidebar renders only model text, which may be prompt-injected.
-    const modelTextRendermime = createModelTextRendermime(rendermime, trans);
-    const sidebar = new AgentTeamSidebar({
-      model,
-      rendermime: modelTextRendermime,
-      trans
-    });
+    // Start-up holds only the tab, the commands and the cell marks; the
+    // view-model and views load when first needed, in a chunk of their own.
+    const team = new LazyTeam(async () =>
+      (await import('./buildTeam')).buildTeam({
+        app,
+        pluginId: PLUGIN_ID,
+        tracker,
+        rendermime,
+        registry,
+        settingRegistry,
+        translator: appTranslator,
+        sessionDialogs
+      })
+    );
+    const sidebar = new SidebarShell({ team, trans });
     sidebar.id = 'agent-team-sidebar';
     sidebar.title.icon = robotIcon;
     sidebar.title.caption = trans.__('Agent Team');
@@ -98,7 +82,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     addCommands({
       commands: app.commands,
       shell: app.shell,
-      model,
+      team,
       sidebar,
       trans
     });
@@ -128,4 +112,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [registryPlugin, plugin];
+
+export { IAgentTeamRegistry } from './tokens';

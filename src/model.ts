@@ -15,7 +15,15 @@ import type { IEndpointStatus } from './llm/endpoints';
 import type { IModelDecision, ModelChoices } from './llm/modelChoice';
 import { cellPngs } from './notebook/cellImages';
 import { readRunRecords, writeRunRecords } from './notebook/runStore';
+import { AgentTeamRegistry } from './registry';
 import { AgentTeamSettings } from './settings';
+import {
+  agentKey,
+  BUILT_IN_STRATEGIES,
+  PRESETS,
+  type IAgentSpec,
+  type ITeamSpec
+} from './team/agents';
 import { exportRunMarkdown } from './team/exportMarkdown';
 import { stableNonce } from './team/prompts';
 import { TeamRun } from './team/teamRun';
@@ -26,6 +34,7 @@ import {
   type IChatResult,
   type INotebookWorkspace
 } from './team/types';
+import type { IAgentTeamRegistry } from './tokens';
 import { connectionStateLabel } from './widgets/labels';
 
 export class AgentTeamModel {
@@ -37,6 +46,9 @@ export class AgentTeamModel {
     this._connections = options.connections;
     this._connections.changed.connect(this._emit, this);
     this._thumbnail = options.thumbnail;
+    this._registry = options.registry ?? new AgentTeamRegistry();
+    // What another extension registers shows in the team editor at once.
+    this._registry.changed.connect(this._emit, this);
     this._contents = options.contents;
     this._activate = options.activate;
     this._trans = options.translator.load('jupyterlab_agent_team');
@@ -85,6 +97,28 @@ export class AgentTeamModel {
 
   get settings(): AgentTeamSettings {
     return this._settings;
+  }
+
+  /** The team the settings describe, and what the team editor offers. */
+  get teamChoices(): AgentTeamModel.ITeamChoices {
+    const { team, problem } = this._settings.teamSpec();
+    return {
+      team,
+      problem,
+      presets: [
+        ...new Set([
+          ...Object.keys(PRESETS),
+          ...Object.keys(this._registry.presets)
+        ])
+      ],
+      strategies: [
+        ...new Set([
+          ...BUILT_IN_STRATEGIES,
+          ...Object.keys(this._registry.strategies)
+        ])
+      ],
+      registered: this._registry.agents
+    };
   }
 
   get changed(): ISignal<this, void> {
@@ -162,6 +196,16 @@ export class AgentTeamModel {
     if (!choice.choices || choice.problem) {
       return this._refuse(this._problemText(choice.problem), text);
     }
+    const teamProblem = this._settings.teamSpec().problem;
+    if (teamProblem) {
+      return this._refuse(
+        this._trans.__(
+          'The Team setting cannot be used: %1 Change it in Settings ▸ Settings Editor ▸ Agent Team ▸ Team.',
+          teamProblem
+        ),
+        text
+      );
+    }
     const rubricProblem = this._settings.rubricProblem;
     if (rubricProblem) {
       return this._refuse(
@@ -180,6 +224,7 @@ export class AgentTeamModel {
       ...(cache ? { dataNonce: stableNonce(text, seed) } : {}),
       workspace: this._createWorkspace(panel),
       config: this._teamConfig(),
+      strategies: this._registry.strategies,
       thumbnail: this._thumbnail
     });
     this._watch(run, panel);
@@ -313,6 +358,10 @@ export class AgentTeamModel {
    * when the choice changes, so a picker applies from the next call on.
    */
   private async _complete(request: IChatRequest): Promise<IChatResult> {
+    const provided = this._providerFor(request);
+    if (provided) {
+      return provided.complete(request);
+    }
     const choice = this._connections.choose();
     if (!choice.choices || choice.problem) {
       throw new ChatModelError(
@@ -331,6 +380,29 @@ export class AgentTeamModel {
       this._builtKey = key;
     }
     return this._built.complete(request);
+  }
+
+  /** The model another extension provides for the speaking agent, if its spec names one. */
+  private _providerFor(request: IChatRequest): IChatModel | null {
+    const key = request.speaker ?? request.agent;
+    const agent = this._settings
+      .teamSpec()
+      .team.agents.find(spec => agentKey(spec) === key);
+    if (!agent?.provider) {
+      return null;
+    }
+    const model = this._registry.modelProviders[agent.provider];
+    if (!model) {
+      throw new ChatModelError(
+        this._trans.__(
+          'No extension provides the model "%1" that %2 uses.',
+          agent.provider,
+          agent.name
+        ),
+        'invalid'
+      );
+    }
+    return model;
   }
 
   /** The settings' team config; plots go to the Critic if its model takes images. */
@@ -421,6 +493,7 @@ export class AgentTeamModel {
           model: this._chatModel,
           workspace: this._createWorkspace(panel),
           config: this._teamConfig(),
+          strategies: this._registry.strategies,
           thumbnail: this._thumbnail
         },
         latestPlots[i]
@@ -511,6 +584,7 @@ export class AgentTeamModel {
   private _returnedTask: { id: number; text: string } | null = null;
   /** A task waits for the first connection check before its run exists. */
   private _starting = false;
+  private _registry: NonNullable<AgentTeamModel.IOptions['registry']>;
   private _thumbnail: AgentTeamModel.IOptions['thumbnail'];
   private _trans: TranslationBundle;
   private _contents: AgentTeamModel.IOptions['contents'];
@@ -528,6 +602,14 @@ export namespace AgentTeamModel {
    * What the view-model is given: the composition root (index.ts) builds the
    * concretions, so this model runs in jest with fakes.
    */
+  export interface ITeamChoices {
+    team: ITeamSpec;
+    problem: string | null;
+    presets: string[];
+    strategies: string[];
+    registered: readonly IAgentSpec[];
+  }
+
   export interface IOptions {
     tracker: INotebookTracker;
     settings: AgentTeamSettings;
@@ -544,5 +626,10 @@ export namespace AgentTeamModel {
     connections: ModelConnections;
     /** A base64 PNG plot as a small image URL for a round's gallery card, or null. */
     thumbnail: (png: string) => Promise<string | null>;
+    /** Agents, presets, strategies and model providers, built-in and from other extensions. */
+    registry?: Pick<
+      IAgentTeamRegistry,
+      'agents' | 'presets' | 'strategies' | 'modelProviders' | 'changed'
+    >;
   }
 }

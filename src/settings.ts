@@ -7,6 +7,12 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IUserEndpoint } from './llm/endpoints';
 import { DEFAULT_TEAM_CONFIG, ITeamConfig } from './team/config';
+import {
+  readTeam,
+  type IAgentSpec,
+  type ITeamExtras,
+  type ITeamSpec
+} from './team/agents';
 import { readRubric } from './team/rubric';
 import type { ApprovalMode } from './team/types';
 
@@ -46,6 +52,7 @@ export class AgentTeamSettings {
   get team(): ITeamConfig {
     const d = DEFAULT_TEAM_CONFIG;
     return {
+      team: this.teamSpec().team,
       coderSystemMessage: this._string(
         'coderSystemMessage',
         d.coderSystemMessage
@@ -62,9 +69,31 @@ export class AgentTeamSettings {
       maxOutputChars: this._number('maxOutputChars', d.maxOutputChars),
       vision: this.visionFallback,
       executionTimeout: this._number('executionTimeout', d.executionTimeout),
+      timeLimit: this._number('timeLimit', d.timeLimit),
+      tokenBudget: this._number('tokenBudget', d.tokenBudget),
       approvalMode: this.approvalMode,
       reproduceCheck: this._get('reproduceCheck') !== false
     };
+  }
+
+  /**
+   * The team the settings describe, with agents other extensions registered
+   * and presets they added, and why the setting cannot be used, if so.
+   */
+  teamSpec(): { team: ITeamSpec; problem: string | null } {
+    return readTeam(this._get('team'), this.teamExtras());
+  }
+
+  /** What other extensions registered (see `IAgentTeamRegistry`). */
+  teamExtras: () => ITeamExtras = () => ({});
+
+  /** Change the team (the sidebar's team editor); saved like any setting. */
+  async setTeam(value: {
+    preset?: string;
+    strategy?: string;
+    agents?: IAgentSpec[];
+  }): Promise<void> {
+    await this._settings?.set('team', value as unknown as PartialJSONValue);
   }
 
   /** Why the rubric setting cannot be used, or null. */

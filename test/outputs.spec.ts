@@ -269,7 +269,7 @@ describe('toModelOutput', () => {
   it('reads a real pandas KeyError traceback without ANSI codes, pandas internals collapsed', () => {
     const { text, images } = toModelOutput([PANDAS_KEY_ERROR], noLimit);
     expect(images).toEqual([]);
-    expect(text).not.toMatch(/\u001b/);
+    expect(text).not.toContain('\u001b');
     expect(text.split('\n')[0]).toBe('Cell In[3], line 4');
     expect(text).toContain(
       "----> 4 plt.scatter(df['Weight_in_lbs'], df['hp'])"

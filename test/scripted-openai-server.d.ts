@@ -41,6 +41,12 @@ export interface ILogEntry {
     messages?: Array<{ role: string; content: unknown }>;
     [key: string]: unknown;
   } | null;
+  /** The usage a chat completion was answered with. */
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+  };
 }
 
 export interface IScriptedServer {

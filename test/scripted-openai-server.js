@@ -52,9 +52,12 @@
  *
  * Log entry (one per /v1/* request):
  *   { time, method, path, agent, headers: { authorization,
- *     'x-agent-team-agent', 'x-agent-team-endpoint', 'content-type' }, body }
+ *     'x-agent-team-agent', 'x-agent-team-endpoint', 'content-type' }, body,
+ *     usage? }
  *   `agent` is null for /v1/models; absent headers are null; `body` is the
- *   parsed JSON (null when there is none).
+ *   parsed JSON (null when there is none); `usage` is the usage computed for
+ *   a chat completion's answer ({ prompt_tokens, completion_tokens,
+ *   total_tokens }), sent with it unless noUsage or a fault cuts it off.
  */
 'use strict';
 
@@ -176,7 +179,7 @@ function startScriptedServer(options = {}) {
     return [scenario.model || 'scripted-model'];
   }
 
-  async function chatCompletion(req, res, body, agent) {
+  async function chatCompletion(req, res, body, agent, entry) {
     calls[agent] = (calls[agent] || 0) + 1;
     const queue = queues[agent] || [];
     if (!queue.length) {
@@ -260,6 +263,7 @@ function startScriptedServer(options = {}) {
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens
     };
+    entry.usage = usage;
     sequence += 1;
     const id = `chatcmpl-scripted-${sequence}`;
     const created = Math.floor(Date.now() / 1000);
@@ -419,7 +423,7 @@ function startScriptedServer(options = {}) {
       const value = req.headers[name];
       return typeof value === 'string' ? value : null;
     };
-    entries.push({
+    const entry = {
       time: new Date().toISOString(),
       method,
       path,
@@ -431,7 +435,8 @@ function startScriptedServer(options = {}) {
         'content-type': header('content-type')
       },
       body
-    });
+    };
+    entries.push(entry);
 
     if (path === '/v1/models' && method === 'GET') {
       sendJson(res, 200, {
@@ -455,7 +460,7 @@ function startScriptedServer(options = {}) {
         );
         return;
       }
-      await chatCompletion(req, res, body, agent);
+      await chatCompletion(req, res, body, agent, entry);
       return;
     }
     sendError(

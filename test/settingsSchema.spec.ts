@@ -1,4 +1,5 @@
 import schema from '../schema/plugin.json';
+import { readTeam } from '../src/team/agents';
 import { DEFAULT_TEAM_CONFIG } from '../src/team/config';
 import {
   DEFAULT_CODER_SYSTEM_MESSAGE,
@@ -35,7 +36,12 @@ describe('schema/plugin.json', () => {
 
   it('has the defaults the team falls back to', () => {
     for (const [name, value] of Object.entries(DEFAULT_TEAM_CONFIG)) {
-      expect([name, properties[name]?.default]).toEqual([name, value]);
+      // The team setting names a preset; the team is what it reads as.
+      const fallback =
+        name === 'team'
+          ? readTeam(properties.team.default).team
+          : properties[name]?.default;
+      expect([name, fallback]).toEqual([name, value]);
     }
   });
 

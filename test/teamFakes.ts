@@ -22,19 +22,21 @@ import {
 export type Reply = string | ((request: IChatRequest) => Promise<string>);
 
 /** Answers each agent from its own queue and records every request. */
+/** Replies per speaker: an agent kind (`coder`, `manager`) or an agent's key (`analyst`). */
 export class ScriptedModel implements IChatModel {
-  constructor(replies: Partial<Record<AgentName, Reply[]>>) {
+  constructor(replies: Partial<Record<AgentName | string, Reply[]>>) {
     this.replies = replies;
   }
 
-  readonly replies: Partial<Record<AgentName, Reply[]>>;
+  readonly replies: Partial<Record<AgentName | string, Reply[]>>;
   readonly requests: IChatRequest[] = [];
 
   async complete(request: IChatRequest): Promise<IChatResult> {
     this.requests.push(request);
-    const reply = this.replies[request.agent]?.shift();
+    const speaker = request.speaker ?? request.agent;
+    const reply = this.replies[speaker]?.shift();
     if (reply === undefined) {
-      throw new Error(`no scripted reply left for ${request.agent}`);
+      throw new Error(`no scripted reply left for ${speaker}`);
     }
     const text = typeof reply === 'string' ? reply : await reply(request);
     // Stream in two pieces, as a server would.
@@ -44,8 +46,10 @@ export class ScriptedModel implements IChatModel {
     return { text, usage: { promptTokens: 10, completionTokens: 5 } };
   }
 
-  calls(agent: AgentName): IChatRequest[] {
-    return this.requests.filter(request => request.agent === agent);
+  calls(speaker: AgentName | string): IChatRequest[] {
+    return this.requests.filter(
+      request => (request.speaker ?? request.agent) === speaker
+    );
   }
 }
 

@@ -17,11 +17,11 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 
 # A kernel that calls itself R (it runs ipykernel underneath), so a test can
 # check that the team refuses a non-Python kernel before any model call.
-import json  # noqa: E402
-import sys  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
 import atexit  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 
 _kernels_home = tempfile.mkdtemp(prefix="agent-team-kernels-")
 _spec_dir = os.path.join(_kernels_home, "kernels", "fake-r")

@@ -103,7 +103,7 @@ export class OpenAIChatModel implements IChatModel {
           {
             signal,
             headers: {
-              'X-Agent-Team-Agent': request.agent,
+              'X-Agent-Team-Agent': request.speaker ?? request.agent,
               ...(this._options.cache ? { 'X-Agent-Team-Cache': 'on' } : {})
             }
           }

@@ -118,7 +118,10 @@ export class AgentRouter implements IChatModel {
   }
 
   complete(request: IChatRequest): Promise<IChatResult> {
-    const model = this._byAgent[request.agent];
+    // Agents beyond the Coder and the Critic write with the Coder's model.
+    const model =
+      this._byAgent[request.agent] ??
+      (request.agent === 'critic' ? undefined : this._byAgent.coder);
     if (!model) {
       return Promise.reject(
         new ChatModelError(`no model is chosen for ${request.agent}`, 'invalid')

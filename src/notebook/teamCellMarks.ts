@@ -7,7 +7,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { ITeamCellMetadata } from '../team/types';
-import { TEAM_METADATA_KEY } from './workspace';
+import { TEAM_METADATA_KEY } from './metadataKey';
 
 const MARK_CLASS = 'jp-AgentTeam-CellMark';
 const TEAM_CELL_CLASS = 'jp-AgentTeam-teamCell';

@@ -19,6 +19,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runInFreshKernel } from './freshKernel';
+import { TEAM_METADATA_KEY } from './metadataKey';
 import {
   ICellExecution,
   ICellRun,
@@ -31,9 +32,6 @@ import {
   IWorkspaceFault,
   WorkspaceError
 } from '../team/types';
-
-/** The cell metadata key that marks a cell as the team's. */
-export const TEAM_METADATA_KEY = 'agent_team';
 
 /** The class of team cells that wait for the user's Run or Skip. */
 const PENDING_CELL_CLASS = 'jp-AgentTeam-pendingCell';

@@ -537,7 +537,7 @@ namespace Private {
       if (char === '"' || char === "'") {
         return this.string(char);
       }
-      const match = /^[A-Za-z_][\w \-]*/.exec(this.text.slice(this.pos));
+      const match = /^[A-Za-z_][\w -]*/.exec(this.text.slice(this.pos));
       if (!match) {
         this.fail();
       }

@@ -120,6 +120,7 @@ namespace Private {
    * open), and the remaining two-character escapes.
    */
   export const ANSI =
+    // eslint-disable-next-line no-control-regex -- ANSI escapes are control characters
     /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[()#][0-9A-Za-z]|\u001b[@-Z\\-_]/g;
 
   export function joinText(text: string | string[] | undefined): string {

@@ -8,9 +8,15 @@
 import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { agentKey, agentOf, type IAgentSpec } from './agents';
 import { extractCodeBlocks, describeNonRunnable } from './codeBlocks';
 import { ITeamConfig } from './config';
 import { ICritique, parseCritique, saysTerminate } from './critique';
+import {
+  describedSystemMessage,
+  executionReport,
+  groupMessages
+} from './groupPrompts';
 import { formatChanges } from './lineDiff';
 import {
   formatKernelContext,
@@ -25,12 +31,20 @@ import {
 } from './chartFacts';
 import { firstPng, stripAnsi, toModelOutput } from './outputs';
 import { criticSystemMessage } from './rubric';
+import {
+  autoSelect,
+  ISpeakerStrategy,
+  ISpokenMessage,
+  roundRobin
+} from './speakers';
+import { budgetsOf, IChatState, terminationOf } from './termination';
 import { Transcript } from './transcript';
 import {
   coderMessages,
   criticMessages,
   critiqueFeedback,
   errorFeedback,
+  frameData,
   freshKernelFeedback,
   removedCellsNote,
   skipFeedback,
@@ -66,6 +80,9 @@ export class TeamRun {
       options.thumbnail ?? (async png => `data:image/png;base64,${png}`);
     this._nonce =
       options.dataNonce ?? UUID.uuid4().replace(/-/g, '').slice(0, 16);
+    this._strategy =
+      options.strategies?.[this._config.team.strategy] ??
+      (this._config.team.strategy === 'auto' ? autoSelect : roundRobin);
   }
 
   readonly id: string;
@@ -155,7 +172,13 @@ export class TeamRun {
       throw new Error('A run starts once; use rerunWithCritique to go on.');
     }
     this._post('user_proxy', 'task', this.task);
-    return this._cycle(() => this._loop(null, null));
+    if (this._config.team.strategy !== 'pipeline') {
+      return this._cycle(() => this._groupLoop(null, null));
+    }
+    return this._cycle(async () => {
+      const plan = await this._planTurns();
+      return plan.end ?? this._loop(plan.feedback, null);
+    });
   }
 
   /**
@@ -174,6 +197,9 @@ export class TeamRun {
       this._latestCritique,
       this._config.scoreThreshold
     );
+    if (this._config.team.strategy !== 'pipeline') {
+      return this._cycle(() => this._groupLoop(feedback, trimmed || null));
+    }
     return this._cycle(() => this._loop(feedback, trimmed || null));
   }
 
@@ -326,7 +352,10 @@ export class TeamRun {
         }
         this._post('user_proxy', 'feedback', decision.text);
         this._cycleMessages = 0;
-        end = await this._loop(userFeedback(decision.text), null);
+        end =
+          this._config.team.strategy === 'pipeline'
+            ? await this._loop(userFeedback(decision.text), null)
+            : await this._groupLoop(userFeedback(decision.text), null);
       }
       return this._end(end.reason, end.detail);
     } catch (error) {
@@ -375,8 +404,8 @@ export class TeamRun {
     let revisionsLeft = this._config.autoRevisions;
     let failedDrafts = 0;
     for (;;) {
-      if (this._budgetSpent()) {
-        return { reason: 'max-rounds', detail: '' };
+      if (this._budgetEnd()) {
+        return this._budgetEnd()!;
       }
       this._round += 1;
       const coderText = await this._coderTurn(feedback, userNote);
@@ -409,8 +438,8 @@ export class TeamRun {
           continue;
         }
       }
-      if (this._budgetSpent()) {
-        return { reason: 'max-rounds', detail: '' };
+      if (this._budgetEnd()) {
+        return this._budgetEnd()!;
       }
       const execution = await this._userProxyTurn();
       if (execution.aborted) {
@@ -428,8 +457,21 @@ export class TeamRun {
         }
         continue;
       }
-      if (this._budgetSpent()) {
-        return { reason: 'max-rounds', detail: '' };
+      if (this._budgetEnd()) {
+        return this._budgetEnd()!;
+      }
+      if (!agentOf(this._config.team, 'critiques')) {
+        // No Critic: cells that ran, and reproduce, are the result.
+        const notReproduced = await this._reproduceTurn();
+        if (notReproduced === null) {
+          return { reason: 'ran', detail: '' };
+        }
+        failedDrafts += 1;
+        if (failedDrafts > this._config.maxFixAttempts) {
+          return { reason: 'fix-attempts', detail: '' };
+        }
+        feedback = notReproduced;
+        continue;
       }
       const critique = await this._criticTurn(execution.images);
       if (meetsThreshold(critique, this._config.scoreThreshold)) {
@@ -455,6 +497,221 @@ export class TeamRun {
       revisionsLeft -= 1;
       feedback = critiqueFeedback(critique, this._config.scoreThreshold);
     }
+  }
+
+  /**
+   * The pipeline's planners (and other talking agents), once before the
+   * first draft, in the team's order; what they say goes to the Coder.
+   */
+  private async _planTurns(): Promise<{
+    feedback: string | null;
+    end: TeamRun.IEnd | null;
+  }> {
+    const talkers = this._config.team.agents.filter(
+      agent => agent.role === 'plans' || agent.role === 'custom'
+    );
+    if (talkers.length === 0) {
+      return { feedback: null, end: null };
+    }
+    const notReady = await this._kernelNotReady();
+    if (notReady) {
+      return { feedback: null, end: notReady };
+    }
+    await this._openConversation();
+    const said: string[] = [];
+    for (const agent of talkers) {
+      const text = await this._talkTurn(agent);
+      this._conversation.push({ speaker: agent.name, text });
+      said.push(`${agent.name} says:\n${text.trim()}`);
+    }
+    return { feedback: said.join('\n\n'), end: null };
+  }
+
+  /**
+   * A group chat: the strategy picks each speaker; the chat stops at the
+   * first termination condition met, or when a draft keeps failing.
+   */
+  private async _groupLoop(
+    firstFeedback: string | null,
+    userNote: string | null
+  ): Promise<TeamRun.IEnd> {
+    const notReady = await this._kernelNotReady();
+    if (notReady) {
+      return notReady;
+    }
+    const team = this._config.team;
+    const executor = agentOf(team, 'executes');
+    const stop = terminationOf(this._terminationSettings());
+    await this._openConversation();
+    const note = [firstFeedback, userNote && `Note from the user: ${userNote}`]
+      .filter(Boolean)
+      .join('\n\n');
+    if (note) {
+      this._conversation.push({ speaker: this._userProxyName(), text: note });
+    }
+    // Round robin starts with the first agent; for a model-chosen speaker the
+    // chat opens, as AutoGen's initiate_chat, with the User proxy's message.
+    let last: IAgentSpec | null = team.strategy === 'auto' ? executor : null;
+    let draftToRun = false;
+    let images: string[] = [];
+    let failedDrafts = 0;
+    const run = async (): Promise<TeamRun.IEnd | string> => {
+      draftToRun = false;
+      const execution = await this._userProxyTurn();
+      if (execution.aborted) {
+        return { reason: 'kernel', detail: execution.aborted };
+      }
+      images = execution.images;
+      failedDrafts = execution.failed ? failedDrafts + 1 : 0;
+      if (failedDrafts > this._config.maxFixAttempts) {
+        return { reason: 'fix-attempts', detail: '' };
+      }
+      return executionReport(this._cells, execution.failed, this._nonce);
+    };
+    for (;;) {
+      const speaker = await this._strategy.next({
+        team,
+        last,
+        conversation: this._conversation,
+        select: messages => this._selectorTurn(messages)
+      });
+      if (!speaker) {
+        return { reason: 'no-speaker', detail: '' };
+      }
+      let text: string;
+      let critique: TeamRun.ICritiqueResult | null = null;
+      if (speaker.role === 'executes') {
+        if (draftToRun) {
+          const ran = await run();
+          if (typeof ran !== 'string') {
+            return ran;
+          }
+          text = ran;
+        } else {
+          text = 'There is no new code to run.';
+          this._post(
+            'user_proxy',
+            'message',
+            text,
+            false,
+            this._speakerOf(speaker)
+          );
+        }
+      } else if (speaker.role === 'critiques') {
+        critique = await this._criticTurn(images);
+        text = critique.text;
+        if (meetsThreshold(critique, this._config.scoreThreshold)) {
+          const notReproduced = await this._reproduceTurn();
+          if (notReproduced !== null) {
+            critique = null;
+            text += `\n\n${notReproduced}`;
+          }
+        }
+      } else {
+        text = await this._talkTurn(speaker);
+        const runnable = speaker.executesCode
+          ? extractCodeBlocks(text).filter(block => block.runnable)
+          : [];
+        if (runnable.length > 0) {
+          const draft = await this._applyDraft(
+            runnable.map(block => block.code)
+          );
+          draftToRun = true;
+          if (this._config.approvalMode === 'ask') {
+            const decision = await this._approve(draft);
+            if (decision.kind === 'skip') {
+              if (!decision.goOn) {
+                return { reason: 'skipped', detail: decision.reason };
+              }
+              draftToRun = false;
+              text += `\n\n${skipFeedback(decision.reason)}`;
+            }
+          }
+          if (draftToRun && !executor) {
+            // No one to hand the code to: it runs at once.
+            const ran = await run();
+            if (typeof ran !== 'string') {
+              return ran;
+            }
+            text += `\n\n${ran}`;
+          }
+        }
+      }
+      this._conversation.push({ speaker: speaker.name, text });
+      last = speaker;
+      const ended = stop.check(this._chatState(text, speaker.name, critique));
+      if (ended) {
+        return { reason: ended.kind, detail: '' };
+      }
+    }
+  }
+
+  /** The first message of a chat: the task, and what the notebook's folder and kernel hold. */
+  private async _openConversation(): Promise<void> {
+    if (this._conversation.length > 0) {
+      return;
+    }
+    const context = await this._kernelContext();
+    this._conversation.push({
+      speaker: this._userProxyName(),
+      text: context
+        ? `${this.task}\n\nThe notebook's folder and kernel now hold:\n${frameData(context, this._nonce)}`
+        : this.task
+    });
+  }
+
+  private _userProxyName(): string {
+    return agentOf(this._config.team, 'executes')?.name ?? 'User_proxy';
+  }
+
+  /** One turn of an agent that talks from the conversation: a planner, a custom agent, a group-chat Coder. */
+  private async _talkTurn(agent: IAgentSpec): Promise<string> {
+    const writes = agent.role === 'writes-code';
+    this._setActivity(
+      writes
+        ? { kind: 'coder-writing' }
+        : { kind: 'agent-writing', name: agent.name }
+    );
+    const systemMessage =
+      agent.systemMessage ||
+      (writes
+        ? this._config.coderSystemMessage
+        : describedSystemMessage(agent));
+    const messages = groupMessages({
+      speaker: agent,
+      systemMessage,
+      dataNonce: this._nonce,
+      conversation: this._conversation,
+      maxMessageChars: Math.max(this._config.maxOutputChars, 1000)
+    });
+    const kind: AgentName = writes
+      ? 'coder'
+      : agent.role === 'plans'
+        ? 'planner'
+        : 'agent';
+    if (writes) {
+      this._round += 1;
+    }
+    const message = this._post(kind, writes ? 'code' : 'message', '', true, {
+      ...this._speakerOf(agent),
+      ...(writes ? {} : { speaker: agent.name })
+    });
+    return this._modelTurn(message, messages, agentKey(agent));
+  }
+
+  /** The speaker selector's call: counted, never shown as a message. */
+  private async _selectorTurn(messages: IChatMessage[]): Promise<string> {
+    this._setActivity({ kind: 'selecting-speaker' });
+    Private.throwIfStopped(this._abort);
+    this._usage.modelCalls += 1;
+    this._agentUsage('manager').modelCalls += 1;
+    const result = await this._model.complete({
+      agent: 'manager',
+      messages,
+      signal: this._abort?.signal
+    });
+    this._countUsage('manager', result.usage);
+    return result.text;
   }
 
   /** A restored round: its cells as they were, run and scored once. */
@@ -570,7 +827,8 @@ export class TeamRun {
         : null;
     const messages = coderMessages({
       context,
-      systemMessage: this._config.coderSystemMessage,
+      systemMessage:
+        this._writer()?.systemMessage || this._config.coderSystemMessage,
       dataNonce: this._nonce,
       task: this.task,
       notebookPath: this._workspace.path,
@@ -579,7 +837,22 @@ export class TeamRun {
       feedback: [feedback, ...notes].filter(Boolean).join('\n\n') || null,
       userNote
     });
-    return this._modelTurn(this._post('coder', 'code', '', true), messages);
+    return this._modelTurn(
+      this._post('coder', 'code', '', true, this._speakerOf(this._writer())),
+      messages
+    );
+  }
+
+  /** The team's agent that writes code (the pipeline has exactly one). */
+  private _writer(): IAgentSpec | null {
+    return agentOf(this._config.team, 'writes-code');
+  }
+
+  /** An agent's own name on its messages, when it is not the usual Coder, Critic or User proxy. */
+  private _speakerOf(agent: IAgentSpec | null): Partial<TeamRun.IMessage> {
+    return agent && !Private.USUAL_NAMES.has(agent.name)
+      ? { speaker: agent.name }
+      : {};
   }
 
   /** Wait while the kernel runs the user's own code, saying so; Stop ends the wait. */
@@ -625,7 +898,8 @@ export class TeamRun {
     this._dropRemovedCells();
     const messages = criticMessages({
       systemMessage: criticSystemMessage(
-        this._config.criticSystemMessage,
+        agentOf(this._config.team, 'critiques')?.systemMessage ||
+          this._config.criticSystemMessage,
         this._config.rubric
       ),
       dataNonce: this._nonce,
@@ -640,7 +914,13 @@ export class TeamRun {
       plot: this._roundPlot,
       ...(restoredFrom === undefined ? {} : { restoredFrom })
     };
-    const message = this._post('critic', 'critique', '', true);
+    const message = this._post(
+      'critic',
+      'critique',
+      '',
+      true,
+      this._speakerOf(agentOf(this._config.team, 'critiques'))
+    );
     const text = await this._modelTurn(message, messages);
     const critique = {
       ...parseCritique(text, this._config.rubric),
@@ -658,7 +938,8 @@ export class TeamRun {
   /** One agent turn: exactly one streamed model call, into `message`. */
   private async _modelTurn(
     message: TeamRun.IMessage,
-    messages: IChatMessage[]
+    messages: IChatMessage[],
+    speaker?: string
   ): Promise<string> {
     this._usage.modelCalls += 1;
     this._agentUsage(message.agent).modelCalls += 1;
@@ -669,6 +950,7 @@ export class TeamRun {
       Private.throwIfStopped(this._abort);
       const result = await this._model.complete({
         agent: message.agent,
+        ...(speaker && speaker !== message.agent ? { speaker } : {}),
         messages,
         signal: this._abort?.signal,
         onToken: delta => {
@@ -821,7 +1103,8 @@ export class TeamRun {
   private async _userProxyTurn(): Promise<TeamRun.IExecutionOutcome> {
     const reports: TeamRun.ICellReport[] = [];
     const message = this._post('user_proxy', 'execution', '', true, {
-      cells: []
+      cells: [],
+      ...this._speakerOf(agentOf(this._config.team, 'executes'))
     });
     const outcome: TeamRun.IExecutionOutcome = {
       failed: null,
@@ -1027,8 +1310,37 @@ export class TeamRun {
     }
   }
 
-  private _budgetSpent(): boolean {
-    return this._cycleMessages >= this._config.maxRounds;
+  /** The end a used-up budget calls for (messages, time, tokens), or null. */
+  private _budgetEnd(): TeamRun.IEnd | null {
+    const stop = budgetsOf(this._terminationSettings()).check(
+      this._chatState('', '', null)
+    );
+    return stop ? { reason: stop.kind, detail: '' } : null;
+  }
+
+  private _terminationSettings() {
+    return {
+      maxMessages: this._config.maxRounds,
+      mention: 'TERMINATE',
+      scoreThreshold: this._config.scoreThreshold,
+      timeoutSeconds: this._config.timeLimit,
+      tokenBudget: this._config.tokenBudget
+    };
+  }
+
+  private _chatState(
+    lastText: string,
+    lastSpeaker: string,
+    critique: ICritique | null
+  ): IChatState {
+    return {
+      messages: this._cycleMessages,
+      lastText,
+      lastSpeaker,
+      critique,
+      elapsedMs: Date.now() - this._cycleStartedAt,
+      tokens: this._usage.promptTokens + this._usage.completionTokens
+    };
   }
 
   private _post(
@@ -1038,7 +1350,12 @@ export class TeamRun {
     streaming = false,
     extra: Partial<TeamRun.IMessage> = {}
   ): TeamRun.IMessage {
-    if (kind === 'code' || kind === 'execution' || kind === 'critique') {
+    if (
+      kind === 'code' ||
+      kind === 'execution' ||
+      kind === 'critique' ||
+      kind === 'message'
+    ) {
       this._cycleMessages += 1;
     }
     return this.transcript.add({
@@ -1093,6 +1410,9 @@ export class TeamRun {
   private _cells: TeamRun.ITeamCell[] = [];
   /** What the Coder must hear on its next turn besides the feedback (user edits, removed cells). */
   private _coderNotes: string[] = [];
+  /** A group chat's messages (and the pipeline's planning), as the agents read them. */
+  private _conversation: ISpokenMessage[] = [];
+  private _strategy: ISpeakerStrategy;
   /** Marks kernel output as data in every prompt of this run. */
   private _nonce: string;
   private _round = 0;
@@ -1159,6 +1479,8 @@ export namespace TeamRun {
      * (a response cache needs the same prompts for the same task).
      */
     dataNonce?: string;
+    /** Speaker strategies by name, beyond the built-in round robin and auto (see the registry). */
+    strategies?: Readonly<Record<string, ISpeakerStrategy>>;
     /** The image URL kept for a round's gallery card (default: the plot itself, as a data URL). */
     thumbnail?: (png: string) => Promise<string | null>;
   }
@@ -1170,6 +1492,8 @@ export namespace TeamRun {
     | { kind: 'idle' }
     | { kind: 'checking-kernel' }
     | { kind: 'coder-writing' }
+    | { kind: 'agent-writing'; name: string }
+    | { kind: 'selecting-speaker' }
     | { kind: 'awaiting-approval' }
     | { kind: 'waiting-for-kernel' }
     | { kind: 'running-cell'; cell: number; of: number }
@@ -1263,6 +1587,9 @@ export namespace TeamRun {
 namespace Private {
   /** Code that draws with matplotlib (pandas and seaborn included). */
   export const PLOTS = /matplotlib|\bplt\.|\.plot\b|\.hist\(|seaborn|\bsns\./;
+
+  /** The names the usual members go by, shown by their translated labels. */
+  export const USUAL_NAMES = new Set(['Coder', 'Critic', 'User_proxy']);
 
   /** Ends the user cannot turn into a new round with feedback. */
   export const ENDS_FOR_GOOD = new Set<TeamRun.EndReason>([

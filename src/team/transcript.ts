@@ -110,6 +110,7 @@ export namespace Transcript {
     | 'execution'
     | 'notice'
     | 'critique'
+    | 'message'
     | 'summary';
 
   /** A parsed critique with the Critic's full text. */
@@ -162,6 +163,10 @@ export namespace Transcript {
     | 'threshold'
     | 'terminate'
     | 'max-rounds'
+    | 'ran'
+    | 'timeout'
+    | 'token-budget'
+    | 'no-speaker'
     | 'revisions-used'
     | 'fix-attempts'
     | 'no-code'
@@ -222,6 +227,8 @@ export namespace Transcript {
   export interface IMessage {
     readonly id: string;
     readonly agent: AgentName;
+    /** The agent's own name when the team has its own members (`Planner`, `Analyst`). */
+    readonly speaker?: string;
     readonly kind: MessageKind;
     /** The Coder draft this message belongs to (0 before the first draft). */
     readonly round: number;

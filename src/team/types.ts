@@ -5,8 +5,13 @@
  */
 import type { ISignal } from '@lumino/signaling';
 
-/** The three members of the team. */
-export type AgentName = 'user_proxy' | 'coder' | 'critic';
+/**
+ * What a member of the team is, for styling, labels and usage: the three of
+ * the default team, a planner, any other agent, and the speaker selector of
+ * a group chat.
+ */
+export type AgentName =
+  'user_proxy' | 'coder' | 'critic' | 'planner' | 'agent' | 'manager';
 
 /** When the user's approval is asked for, as AutoGen's `human_input_mode`. */
 export type ApprovalMode = 'auto' | 'ask' | 'end';
@@ -64,8 +69,10 @@ export type ChatEvent =
     };
 
 export interface IChatRequest {
-  /** Which agent speaks; lets a model layer route or log per agent. */
+  /** Which kind of agent speaks; the model layer routes by it (the Critic's model for a critic, else the Coder's). */
   agent: AgentName;
+  /** The speaker's key when it is not the agent kind (`planner`, `analyst`), for the server's logs. */
+  speaker?: string;
   messages: IChatMessage[];
   /** Aborts the call (the user pressed Stop). */
   signal?: AbortSignal;

@@ -21,6 +21,7 @@ import {
 } from './labels';
 import { MessageView } from './MessageView';
 import { RerunForm } from './RerunForm';
+import { TeamEditor } from './TeamEditor';
 import { RoundGallery } from './RoundGallery';
 import { ScoreHistory } from './ScoreHistory';
 import { TaskBox } from './TaskBox';
@@ -179,6 +180,11 @@ function SidebarView(
         <ApprovalModeSelect
           mode={model.settings.approvalMode}
           onChange={mode => void model.settings.setApprovalMode(mode)}
+          trans={trans}
+        />
+        <TeamEditor
+          {...model.teamChoices}
+          onChange={value => void model.settings.setTeam(value)}
           trans={trans}
         />
       </div>

@@ -75,7 +75,7 @@ export const MessageView = React.memo(function MessageView(
         <span className="jp-AgentTeam-AgentName">
           {Private.isUsers(message)
             ? trans.__('You')
-            : agentLabel(message.agent, trans)}
+            : (message.speaker ?? agentLabel(message.agent, trans))}
         </span>
         {message.streaming && (
           <span className="jp-AgentTeam-MessageState">

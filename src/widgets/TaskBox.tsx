@@ -16,12 +16,13 @@ export interface ITaskBoxProps {
 export function TaskBox(props: ITaskBoxProps): JSX.Element {
   const { running, returned, onSend, onStop, trans } = props;
   const [text, setText] = React.useState('');
+  // Each hand-back is a new object; re-renders pass the same one.
   React.useEffect(() => {
     if (returned) {
       // What the user typed since is theirs: only an empty box is refilled.
       setText(current => (current.trim() ? current : returned.text));
     }
-  }, [returned?.id]);
+  }, [returned]);
 
   const send = () => {
     if (running || !text.trim()) {

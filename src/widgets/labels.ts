@@ -16,6 +16,12 @@ export function agentLabel(agent: AgentName, trans: TranslationBundle): string {
       return trans.__('Critic');
     case 'user_proxy':
       return trans.__('User proxy');
+    case 'planner':
+      return trans.__('Planner');
+    case 'agent':
+      return trans.__('Agent');
+    case 'manager':
+      return trans.__('Speaker selector');
   }
 }
 
@@ -52,6 +58,10 @@ export function activityLabel(
       return trans.__('Checking the kernel…');
     case 'coder-writing':
       return trans.__('Coder writing…');
+    case 'agent-writing':
+      return trans.__('%1 writing…', activity.name);
+    case 'selecting-speaker':
+      return trans.__('Choosing who speaks next…');
     case 'awaiting-approval':
       return trans.__('Waiting for you: Run or Skip the draft');
     case 'waiting-for-kernel':
@@ -124,6 +134,14 @@ export function endReasonLabel(
       return trans.__('an agent said TERMINATE');
     case 'max-rounds':
       return trans.__('max rounds reached');
+    case 'ran':
+      return trans.__('the cells ran without error');
+    case 'timeout':
+      return trans.__('the time limit was reached');
+    case 'token-budget':
+      return trans.__('the token budget was used up');
+    case 'no-speaker':
+      return trans.__('no agent may speak next');
     case 'revisions-used':
       return trans.__(
         'automatic revisions used up; press Rerun with critique to go on'

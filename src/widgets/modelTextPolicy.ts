@@ -172,6 +172,7 @@ namespace Private {
   /** Whether following `url` would run code or open inline content. */
   export function isInertUrl(url: string): boolean {
     // Browsers ignore control characters and whitespace in a scheme.
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
     const compact = url.replace(/[\u0000-\u0020]/g, '').toLowerCase();
     return /^(javascript|vbscript|data):/.test(compact);
   }

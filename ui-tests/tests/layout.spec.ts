@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 
+import * as config from '../playwright.config.js';
 import {
   SIDEBAR,
   ask,
@@ -229,7 +230,6 @@ function printViolations(violations: IAxeViolation[]) {
 
 // Classic scrollbars, as Linux and Windows users have them: headless Chromium
 // hides scrollbars, and at 250 px the transcript's 15 px scrollbar matters.
-const config = require('../playwright.config.js');
 test.use({
   launchOptions: {
     ...config.use.launchOptions,
@@ -503,7 +503,7 @@ test.describe('at once, no automatic revisions', () => {
     // The shortcut opens the closed sidebar and puts the cursor in the task box.
     await page.sidebar.close('left');
     await expect(sidebar).toBeHidden();
-    await page.locator('.jp-NotebookPanel .jp-Cell').first().click();
+    await (await page.notebook.getCellLocator(0))!.click();
     await expect(input).not.toBeFocused();
     await page.keyboard.press('ControlOrMeta+Shift+KeyA');
     await expect(sidebar).toBeVisible();

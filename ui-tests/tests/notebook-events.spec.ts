@@ -23,6 +23,7 @@ import {
 import { coderReply, criticReply } from './scenarios';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/naming-convention -- augments the DOM's Window
   interface Window {
     /** Uncaught errors seen in the page during a test. */
     __agentTeamErrors?: string[];

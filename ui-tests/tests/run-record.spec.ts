@@ -214,7 +214,7 @@ test('Export writes the run as Markdown beside the notebook, with its plot as a 
   expect(markdown).toContain(`# ${TASK}`);
   expect(markdown).toContain('## Round 1');
   expect(markdown).toContain(FIXED_PLOT_CELL);
-  expect(markdown).toContain('| aesthetics | 5 |');
+  expect(markdown).toContain('| Aesthetics | 5 |');
   expect(markdown).toContain(`- [ ] ${FIRST_CRITIQUE_ACTIONS[0]}`);
   expect(markdown).toContain(`](${plot})`);
 });

@@ -1,0 +1,1 @@
+"""The evaluation harness: ``jupyter agent-team eval TASKS.json`` (see cli.py)."""
