@@ -84,66 +84,46 @@ If the result indicates there is an error, fix the error and output the code aga
 When you find an answer, verify the answer carefully. Include verifiable evidence in your response if possible.
 Reply "TERMINATE" in the end when everything is done.`;
 
+/** The members of the default team; a name alone in the *Team* setting takes them. */
+const USER_PROXY: IAgentSpec = {
+  name: 'User_proxy',
+  description: 'Runs the code in the notebook and stands in for you.',
+  role: 'executes',
+  systemMessage: '',
+  executesCode: false
+};
+const CODER: IAgentSpec = {
+  name: 'Coder',
+  description: 'Writes Python that does the task.',
+  role: 'writes-code',
+  systemMessage: '',
+  executesCode: true
+};
+const CRITIC: IAgentSpec = {
+  name: 'Critic',
+  description: 'Scores the result on the rubric and lists actions.',
+  role: 'critiques',
+  systemMessage: '',
+  executesCode: false
+};
+
 /** The built-in teams, by name. */
 export const PRESETS: Readonly<Record<string, ITeamSpec>> = {
   'coder-critic': {
     preset: 'coder-critic',
     strategy: 'pipeline',
-    agents: [
-      {
-        name: 'User_proxy',
-        description: 'Runs the code in the notebook and stands in for you.',
-        role: 'executes',
-        systemMessage: '',
-        executesCode: false
-      },
-      {
-        name: 'Coder',
-        description: 'Writes Python that does the task.',
-        role: 'writes-code',
-        systemMessage: '',
-        executesCode: true
-      },
-      {
-        name: 'Critic',
-        description: 'Scores the result on the rubric and lists actions.',
-        role: 'critiques',
-        systemMessage: '',
-        executesCode: false
-      }
-    ]
+    agents: [USER_PROXY, CODER, CRITIC]
   },
   'coder-only': {
     preset: 'coder-only',
     strategy: 'pipeline',
-    agents: [
-      {
-        name: 'User_proxy',
-        description: 'Runs the code in the notebook and stands in for you.',
-        role: 'executes',
-        systemMessage: '',
-        executesCode: false
-      },
-      {
-        name: 'Coder',
-        description: 'Writes Python that does the task.',
-        role: 'writes-code',
-        systemMessage: '',
-        executesCode: true
-      }
-    ]
+    agents: [USER_PROXY, CODER]
   },
   'planner-coder-critic': {
     preset: 'planner-coder-critic',
     strategy: 'pipeline',
     agents: [
-      {
-        name: 'User_proxy',
-        description: 'Runs the code in the notebook and stands in for you.',
-        role: 'executes',
-        systemMessage: '',
-        executesCode: false
-      },
+      USER_PROXY,
       {
         name: 'Planner',
         description:
@@ -160,13 +140,7 @@ export const PRESETS: Readonly<Record<string, ITeamSpec>> = {
         systemMessage: '',
         executesCode: true
       },
-      {
-        name: 'Critic',
-        description: 'Scores the result on the rubric and lists actions.',
-        role: 'critiques',
-        systemMessage: '',
-        executesCode: false
-      }
+      CRITIC
     ]
   },
   'seed-group': {

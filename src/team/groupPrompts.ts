@@ -16,7 +16,7 @@ export interface IGroupPromptInput {
   systemMessage: string;
   dataNonce: string;
   conversation: readonly ISpokenMessage[];
-  /** The longest text of one message. */
+  /** The longest text of one message (0: no limit). */
   maxMessageChars: number;
 }
 

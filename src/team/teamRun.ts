@@ -460,24 +460,14 @@ export class TeamRun {
       if (this._budgetEnd()) {
         return this._budgetEnd()!;
       }
-      if (!agentOf(this._config.team, 'critiques')) {
-        // No Critic: cells that ran, and reproduce, are the result.
+      // Without a Critic, cells that ran are the result; with one, those it passed.
+      const critique = agentOf(this._config.team, 'critiques')
+        ? await this._criticTurn(execution.images)
+        : null;
+      if (!critique || meetsThreshold(critique, this._config.scoreThreshold)) {
         const notReproduced = await this._reproduceTurn();
         if (notReproduced === null) {
-          return { reason: 'ran', detail: '' };
-        }
-        failedDrafts += 1;
-        if (failedDrafts > this._config.maxFixAttempts) {
-          return { reason: 'fix-attempts', detail: '' };
-        }
-        feedback = notReproduced;
-        continue;
-      }
-      const critique = await this._criticTurn(execution.images);
-      if (meetsThreshold(critique, this._config.scoreThreshold)) {
-        const notReproduced = await this._reproduceTurn();
-        if (notReproduced === null) {
-          return { reason: 'threshold', detail: '' };
+          return { reason: critique ? 'threshold' : 'ran', detail: '' };
         }
         // Not reset by the run in the notebook: that one saw earlier variables.
         failedDrafts += 1;
@@ -682,7 +672,7 @@ export class TeamRun {
       systemMessage,
       dataNonce: this._nonce,
       conversation: this._conversation,
-      maxMessageChars: Math.max(this._config.maxOutputChars, 1000)
+      maxMessageChars: this._config.maxOutputChars
     });
     const kind: AgentName = writes
       ? 'coder'
