@@ -117,10 +117,15 @@ export class AgentTeamSettings {
     return this._get('vision') === true;
   }
 
-  /** Each model-calling agent's endpoint, model and fallbacks. */
-  get agents(): Record<ModelAgent, IAgentModelSetting> {
-    const raw = (this._get('agents') ?? {}) as Partial<
-      Record<ModelAgent, Partial<IAgentModelSetting>>
+  /**
+   * Each model-calling agent's endpoint, model and fallbacks: the Coder's and
+   * the Critic's, and those of other agents by their key (`planner`).
+   */
+  get agents(): Record<ModelAgent, IAgentModelSetting> &
+    Record<string, IAgentModelSetting> {
+    const raw = (this._get('agents') ?? {}) as Record<
+      string,
+      Partial<IAgentModelSetting> | undefined
     >;
     const one = (value: Partial<IAgentModelSetting> | undefined) => ({
       endpoint: typeof value?.endpoint === 'string' ? value.endpoint : '',
@@ -129,7 +134,13 @@ export class AgentTeamSettings {
         ? value.fallbacks.filter((name): name is string => !!name)
         : []
     });
-    return { coder: one(raw.coder), critic: one(raw.critic) };
+    return {
+      ...Object.fromEntries(
+        Object.entries(raw).map(([agent, value]) => [agent, one(value)])
+      ),
+      coder: one(raw.coder),
+      critic: one(raw.critic)
+    };
   }
 
   /** Choose an agent's endpoint and model (the sidebar's pickers); fallbacks stay. */

@@ -5,6 +5,9 @@ import {
   readTeam,
   teamProblem
 } from '../src/team/agents';
+import type { IEndpoint } from '../src/llm/endpoints';
+import { chooseModels } from '../src/llm/modelChoice';
+import { AgentRouter } from '../src/llm/resilientChatModel';
 import { DEFAULT_TEAM_CONFIG, ITeamConfig } from '../src/team/config';
 import { parseCritique } from '../src/team/critique';
 import {
@@ -543,5 +546,78 @@ describe('a team run by its strategy', () => {
     const summary = await run.start();
     expect(summary.reason).toBe('token-budget');
     expect(summary.usage.modelCalls).toBe(2);
+  });
+});
+
+describe('each agent’s endpoint and model', () => {
+  const endpoint = (name: string): IEndpoint => ({
+    name,
+    baseUrl: `http://127.0.0.1:1/${name}`,
+    keySource: '',
+    hasKey: false,
+    vision: null,
+    contextWindow: null,
+    defaultModel: '',
+    origin: 'server'
+  });
+  const setting = (name: string, model: string) => ({
+    endpoint: name,
+    model,
+    fallbacks: []
+  });
+
+  it('are chosen for any agent with a setting of its own', () => {
+    const { choices, problem } = chooseModels(
+      {
+        coder: setting('Local', 'qwen2.5-coder'),
+        critic: setting('Local', 'llava'),
+        planner: setting('Cloud', 'gpt-4o')
+      },
+      [endpoint('Local'), endpoint('Cloud')],
+      new Map()
+    );
+    expect(problem).toBeNull();
+    expect(
+      Object.entries(choices!).map(([agent, choice]) => [
+        agent,
+        choice.routes[0].endpoint.name,
+        choice.routes[0].model
+      ])
+    ).toEqual([
+      ['coder', 'Local', 'qwen2.5-coder'],
+      ['critic', 'Local', 'llava'],
+      ['planner', 'Cloud', 'gpt-4o']
+    ]);
+  });
+
+  it('route each call: its own model, else the Coder’s, a critic the Critic’s', async () => {
+    const answered: string[] = [];
+    const model = (name: string) => ({
+      complete: async () => {
+        answered.push(name);
+        return { text: name };
+      }
+    });
+    const router = new AgentRouter({
+      coder: model('coder model'),
+      critic: model('critic model'),
+      planner: model('planner model')
+    });
+    for (const request of [
+      { agent: 'planner' as const },
+      { agent: 'agent' as const, speaker: 'analyst' },
+      { agent: 'manager' as const },
+      { agent: 'critic' as const },
+      { agent: 'coder' as const }
+    ]) {
+      await router.complete({ ...request, messages: [] });
+    }
+    expect(answered).toEqual([
+      'planner model',
+      'coder model',
+      'coder model',
+      'critic model',
+      'coder model'
+    ]);
   });
 });

@@ -49,8 +49,12 @@ export function createAgentClients(
       })),
       { ...DEFAULT_RESILIENCE, maxRetries: settings.retries }
     );
-  return new AgentRouter({
-    coder: agentModel(choices.coder),
-    critic: agentModel(choices.critic)
-  });
+  return new AgentRouter(
+    Object.fromEntries(
+      Object.entries(choices).map(([agent, choice]) => [
+        agent,
+        agentModel(choice)
+      ])
+    )
+  );
 }

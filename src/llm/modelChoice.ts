@@ -22,7 +22,9 @@ export interface IAgentChoice {
   vision: boolean | null;
 }
 
-export type ModelChoices = Record<ModelAgent, IAgentChoice>;
+/** The Coder's and the Critic's choices, and those of other agents with a setting of their own. */
+export type ModelChoices = Record<ModelAgent, IAgentChoice> &
+  Record<string, IAgentChoice>;
 
 export const MODEL_AGENTS: ModelAgent[] = ['coder', 'critic'];
 
@@ -42,7 +44,8 @@ export interface IModelDecision {
  * or an agent whose every endpoint is known not to work).
  */
 export function chooseModels(
-  agents: Record<ModelAgent, IAgentModelSetting>,
+  agents: Record<ModelAgent, IAgentModelSetting> &
+    Record<string, IAgentModelSetting>,
   endpoints: readonly IEndpoint[],
   statuses: ReadonlyMap<string, IEndpointStatus>
 ): IModelDecision {
@@ -51,7 +54,12 @@ export function chooseModels(
   }
   const choices = {} as ModelChoices;
   let problem: IEndpointStatus | null = null;
-  for (const agent of MODEL_AGENTS) {
+  for (const agent of [
+    ...MODEL_AGENTS,
+    ...Object.keys(agents).filter(
+      key => !MODEL_AGENTS.includes(key as ModelAgent)
+    )
+  ]) {
     const setting = agents[agent];
     const primary =
       endpoints.find(endpoint => endpoint.name === setting.endpoint) ??

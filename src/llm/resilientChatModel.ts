@@ -113,13 +113,15 @@ export class ResilientChatModel implements IChatModel {
 
 /** Each agent's calls go to that agent's own endpoints and model. */
 export class AgentRouter implements IChatModel {
-  constructor(byAgent: Partial<Record<IChatRequest['agent'], IChatModel>>) {
+  /** Models by agent key: `coder`, `critic`, and any other agent with a model of its own. */
+  constructor(byAgent: Record<string, IChatModel>) {
     this._byAgent = byAgent;
   }
 
   complete(request: IChatRequest): Promise<IChatResult> {
-    // Agents beyond the Coder and the Critic write with the Coder's model.
+    // An agent without a model of its own writes with the Coder's (a critic, the Critic's).
     const model =
+      this._byAgent[request.speaker ?? request.agent] ??
       this._byAgent[request.agent] ??
       (request.agent === 'critic' ? undefined : this._byAgent.coder);
     if (!model) {
@@ -130,7 +132,7 @@ export class AgentRouter implements IChatModel {
     return model.complete(request);
   }
 
-  private _byAgent: Partial<Record<IChatRequest['agent'], IChatModel>>;
+  private _byAgent: Record<string, IChatModel>;
 }
 
 namespace Private {
