@@ -192,7 +192,8 @@ echo "$serverext" | grep -q "jupyterlab_agent_team enabled" ||
   fail "server extension jupyterlab_agent_team is not listed as enabled"
 echo "$serverext" | grep -q "jupyterlab_agent_team $VERSION OK" ||
   fail "server extension jupyterlab_agent_team $VERSION does not validate"
-module_version="$(python -c 'import jupyterlab_agent_team as m; print(m.__version__)')"
+# -I: the installed package, not the source folder the commands ran in.
+module_version="$(python -I -c 'import jupyterlab_agent_team as m; print(m.__version__)')"
 [ "$module_version" = "$VERSION" ] ||
   fail "jupyterlab_agent_team.__version__ is $module_version, not $VERSION"
 
