@@ -16,6 +16,10 @@ import { UUID } from '@lumino/coreutils';
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import { runInFreshKernel } from '../../src/notebook/freshKernel';
+import {
+  inspectSilently,
+  whenKernelIdle
+} from '../../src/notebook/kernelRequests';
 import { TEAM_METADATA_KEY } from '../../src/notebook/metadataKey';
 import {
   type ICellExecution,
@@ -107,19 +111,7 @@ export class KernelWorkspace implements INotebookWorkspace {
   }
 
   whenKernelIdle(): Promise<void> {
-    const kernel = this._session.kernel;
-    if (!kernel || kernel.status !== 'busy') {
-      return Promise.resolve();
-    }
-    return new Promise(resolve => {
-      const onStatus = () => {
-        if (kernel.status !== 'busy') {
-          kernel.statusChanged.disconnect(onStatus);
-          resolve();
-        }
-      };
-      kernel.statusChanged.connect(onStatus);
-    });
+    return whenKernelIdle(this._session.kernel);
   }
 
   async writeDraft(
@@ -182,38 +174,8 @@ export class KernelWorkspace implements INotebookWorkspace {
     return { started, done: this._run(cellId, () => markStarted()) };
   }
 
-  async inspect(expression: string, timeoutMs: number): Promise<string | null> {
-    const kernel = this._session.kernel;
-    if (!kernel) {
-      return null;
-    }
-    const future = kernel.requestExecute(
-      {
-        code: '',
-        silent: true,
-        store_history: false,
-        user_expressions: { agent_team: expression },
-        allow_stdin: false
-      },
-      true
-    );
-    try {
-      const reply = await Private.within(future.done, timeoutMs);
-      if (!reply) {
-        future.dispose();
-        return null;
-      }
-      const content = reply.content as KernelMessage.IExecuteReply;
-      const value = (
-        content.user_expressions as
-          | Record<string, { status?: string; data?: Record<string, unknown> }>
-          | undefined
-      )?.agent_team;
-      const text = value?.status === 'ok' ? value.data?.['text/plain'] : null;
-      return typeof text === 'string' ? text : null;
-    } catch {
-      return null;
-    }
+  inspect(expression: string, timeoutMs: number): Promise<string | null> {
+    return inspectSilently(this._session.kernel, expression, timeoutMs);
   }
 
   async runInFreshKernel(

@@ -19,6 +19,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runInFreshKernel } from './freshKernel';
+import { inspectSilently, whenKernelIdle } from './kernelRequests';
 import { TEAM_METADATA_KEY } from './metadataKey';
 import {
   ICellExecution,
@@ -117,19 +118,7 @@ export class NotebookWorkspace implements INotebookWorkspace {
   }
 
   whenKernelIdle(): Promise<void> {
-    const kernel = this._panel.sessionContext.session?.kernel;
-    if (!kernel || kernel.status !== 'busy') {
-      return Promise.resolve();
-    }
-    return new Promise(resolve => {
-      const onStatus = () => {
-        if (kernel.status !== 'busy') {
-          kernel.statusChanged.disconnect(onStatus);
-          resolve();
-        }
-      };
-      kernel.statusChanged.connect(onStatus);
-    });
+    return whenKernelIdle(this._panel.sessionContext.session?.kernel);
   }
 
   async writeDraft(
@@ -199,44 +188,12 @@ export class NotebookWorkspace implements INotebookWorkspace {
     }
   }
 
-  async inspect(expression: string, timeoutMs: number): Promise<string | null> {
-    const kernel = this._panel.sessionContext.session?.kernel;
-    if (!kernel) {
-      return null;
-    }
-    const future = kernel.requestExecute(
-      {
-        code: '',
-        silent: true,
-        store_history: false,
-        user_expressions: { agent_team: expression },
-        allow_stdin: false
-      },
-      true
+  inspect(expression: string, timeoutMs: number): Promise<string | null> {
+    return inspectSilently(
+      this._panel.sessionContext.session?.kernel,
+      expression,
+      timeoutMs
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>(resolve => {
-      timer = setTimeout(() => resolve(null), timeoutMs);
-    });
-    try {
-      const reply = await Promise.race([future.done, late]);
-      if (!reply) {
-        future.dispose();
-        return null;
-      }
-      const content = reply.content as KernelMessage.IExecuteReply;
-      const value = (
-        content.user_expressions as
-          | Record<string, { status?: string; data?: Record<string, unknown> }>
-          | undefined
-      )?.agent_team;
-      const text = value?.status === 'ok' ? value.data?.['text/plain'] : null;
-      return typeof text === 'string' ? text : null;
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async runInFreshKernel(
