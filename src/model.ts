@@ -18,7 +18,6 @@ import { readRunRecords, writeRunRecords } from './notebook/runStore';
 import { AgentTeamRegistry } from './registry';
 import { AgentTeamSettings } from './settings';
 import {
-  agentKey,
   BUILT_IN_STRATEGIES,
   PRESETS,
   type IAgentSpec,
@@ -382,22 +381,18 @@ export class AgentTeamModel {
     return this._built.complete(request);
   }
 
-  /** The model another extension provides for the speaking agent, if its spec names one. */
+  /** The model another extension provides for this call, if the speaking agent names one. */
   private _providerFor(request: IChatRequest): IChatModel | null {
-    const key = request.speaker ?? request.agent;
-    const agent = this._settings
-      .teamSpec()
-      .team.agents.find(spec => agentKey(spec) === key);
-    if (!agent?.provider) {
+    if (!request.provider) {
       return null;
     }
-    const model = this._registry.modelProviders[agent.provider];
+    const model = this._registry.modelProviders[request.provider];
     if (!model) {
       throw new ChatModelError(
         this._trans.__(
           'No extension provides the model "%1" that %2 uses.',
-          agent.provider,
-          agent.name
+          request.provider,
+          request.speaker ?? request.agent
         ),
         'invalid'
       );

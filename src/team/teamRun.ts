@@ -403,9 +403,11 @@ export class TeamRun {
     let feedback = firstFeedback;
     let revisionsLeft = this._config.autoRevisions;
     let failedDrafts = 0;
+    let spent: TeamRun.IEnd | null;
     for (;;) {
-      if (this._budgetEnd()) {
-        return this._budgetEnd()!;
+      spent = this._budgetEnd();
+      if (spent) {
+        return spent;
       }
       this._round += 1;
       const coderText = await this._coderTurn(feedback, userNote);
@@ -438,8 +440,9 @@ export class TeamRun {
           continue;
         }
       }
-      if (this._budgetEnd()) {
-        return this._budgetEnd()!;
+      spent = this._budgetEnd();
+      if (spent) {
+        return spent;
       }
       const execution = await this._userProxyTurn();
       if (execution.aborted) {
@@ -457,8 +460,9 @@ export class TeamRun {
         }
         continue;
       }
-      if (this._budgetEnd()) {
-        return this._budgetEnd()!;
+      spent = this._budgetEnd();
+      if (spent) {
+        return spent;
       }
       // Without a Critic, cells that ran are the result; with one, those it passed.
       const critique = agentOf(this._config.team, 'critiques')
@@ -686,7 +690,7 @@ export class TeamRun {
       ...this._speakerOf(agent),
       ...(writes ? {} : { speaker: agent.name })
     });
-    return this._modelTurn(message, messages, agentKey(agent));
+    return this._modelTurn(message, messages, agent);
   }
 
   /** The speaker selector's call: counted, never shown as a message. */
@@ -827,9 +831,11 @@ export class TeamRun {
       feedback: [feedback, ...notes].filter(Boolean).join('\n\n') || null,
       userNote
     });
+    const writer = this._writer();
     return this._modelTurn(
-      this._post('coder', 'code', '', true, this._speakerOf(this._writer())),
-      messages
+      this._post('coder', 'code', '', true, this._speakerOf(writer)),
+      messages,
+      writer
     );
   }
 
@@ -904,14 +910,15 @@ export class TeamRun {
       plot: this._roundPlot,
       ...(restoredFrom === undefined ? {} : { restoredFrom })
     };
+    const critic = agentOf(this._config.team, 'critiques');
     const message = this._post(
       'critic',
       'critique',
       '',
       true,
-      this._speakerOf(agentOf(this._config.team, 'critiques'))
+      this._speakerOf(critic)
     );
-    const text = await this._modelTurn(message, messages);
+    const text = await this._modelTurn(message, messages, critic);
     const critique = {
       ...parseCritique(text, this._config.rubric),
       text
@@ -925,12 +932,13 @@ export class TeamRun {
     return critique;
   }
 
-  /** One agent turn: exactly one streamed model call, into `message`. */
+  /** One agent turn: exactly one streamed model call, into `message`, by `agent` of the team. */
   private async _modelTurn(
     message: TeamRun.IMessage,
     messages: IChatMessage[],
-    speaker?: string
+    agent: IAgentSpec | null
   ): Promise<string> {
+    const speaker = agent ? agentKey(agent) : message.agent;
     this._usage.modelCalls += 1;
     this._agentUsage(message.agent).modelCalls += 1;
     const { id } = message;
@@ -940,7 +948,8 @@ export class TeamRun {
       Private.throwIfStopped(this._abort);
       const result = await this._model.complete({
         agent: message.agent,
-        ...(speaker && speaker !== message.agent ? { speaker } : {}),
+        ...(speaker !== message.agent ? { speaker } : {}),
+        ...(agent?.provider ? { provider: agent.provider } : {}),
         messages,
         signal: this._abort?.signal,
         onToken: delta => {

@@ -73,6 +73,8 @@ export interface IChatRequest {
   agent: AgentName;
   /** The speaker's key when it is not the agent kind (`planner`, `analyst`), for the server's logs. */
   speaker?: string;
+  /** A model provider another extension registered that answers instead of the endpoints. */
+  provider?: string;
   messages: IChatMessage[];
   /** Aborts the call (the user pressed Stop). */
   signal?: AbortSignal;
