@@ -18,6 +18,7 @@ import { type ISignal, Signal } from '@lumino/signaling';
 import { runInFreshKernel } from '../../src/notebook/freshKernel';
 import {
   inspectSilently,
+  otherLanguage,
   whenKernelIdle
 } from '../../src/notebook/kernelRequests';
 import { TEAM_METADATA_KEY } from '../../src/notebook/metadataKey';
@@ -88,13 +89,7 @@ export class KernelWorkspace implements INotebookWorkspace {
         status
       );
     }
-    const [spec, info] = await Promise.all([
-      Private.within(kernel.spec, INFO_TIMEOUT_MS),
-      Private.within(kernel.info, INFO_TIMEOUT_MS)
-    ]);
-    const language = [spec?.language, info?.language_info.name].find(
-      name => !!name && name.toLowerCase() !== 'python'
-    );
+    const language = await otherLanguage(kernel, INFO_TIMEOUT_MS);
     if (language) {
       return this._trans.__(
         'The kernel of %1 runs %2, but the team writes Python.',

@@ -69,3 +69,28 @@ export async function inspectSilently(
     clearTimeout(timer);
   }
 }
+
+/**
+ * The language of a kernel that is not Python, by its kernelspec backed by
+ * its own info; undefined for Python, or when neither answers in time.
+ */
+export async function otherLanguage(
+  kernel: Kernel.IKernelConnection,
+  timeoutMs: number
+): Promise<string | undefined> {
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const late = <T>(promise: Promise<T>) =>
+    Promise.race([
+      promise,
+      new Promise<null>(resolve =>
+        timers.push(setTimeout(resolve, timeoutMs, null))
+      )
+    ]);
+  const [spec, info] = await Promise.all([
+    late(kernel.spec),
+    late(kernel.info)
+  ]).finally(() => timers.forEach(clearTimeout));
+  return [spec?.language, info?.language_info.name].find(
+    name => !!name && name.toLowerCase() !== 'python'
+  );
+}

@@ -19,7 +19,11 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runInFreshKernel } from './freshKernel';
-import { inspectSilently, whenKernelIdle } from './kernelRequests';
+import {
+  inspectSilently,
+  otherLanguage,
+  whenKernelIdle
+} from './kernelRequests';
 import { TEAM_METADATA_KEY } from './metadataKey';
 import {
   ICellExecution,
@@ -94,14 +98,7 @@ export class NotebookWorkspace implements INotebookWorkspace {
         status
       );
     }
-    // The kernelspec says what the user chose; the kernel's own info backs it up.
-    const [spec, info] = await Promise.all([
-      Promise.race([kernel.spec, Private.delay(10000)]),
-      Promise.race([kernel.info, Private.delay(10000)])
-    ]);
-    const language = [spec?.language, info?.language_info.name].find(
-      name => !!name && name.toLowerCase() !== 'python'
-    );
+    const language = await otherLanguage(kernel, 10000);
     if (language) {
       return this._trans.__(
         'The kernel of %1 runs %2, but the team writes Python. Choose a Python kernel with Kernel › Change Kernel… and try again.',
