@@ -5,7 +5,7 @@
  * failed run that keeps its task for Retry. The Jupyter server knows three
  * endpoints (jupyter_server_test_config.py): Scripted, Backup and Offline.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 
 import {
@@ -16,7 +16,8 @@ import {
   notebookCells,
   openNotebook,
   setScenario,
-  summaries
+  summaries,
+  pluginSettings
 } from './helpers';
 import {
   FIXED_PLOT_CELL,
@@ -33,15 +34,6 @@ const DRAFT = coderReply('Fields, then the plot.', [
   FIXED_PLOT_CELL
 ]);
 const GOOD_SCORES = criticReply([9, 9, 9, 9, 9, 9], ['None.']);
-
-function settings(plugin: Record<string, unknown>) {
-  return {
-    mockSettings: {
-      ...galata.DEFAULT_SETTINGS,
-      'jupyterlab-agent-team:plugin': plugin
-    }
-  };
-}
 
 /** The tokens the scripted server reports for a call: a quarter of the characters, rounded up. */
 function serverUsage(body: unknown, reply: string): number {
@@ -68,7 +60,7 @@ async function backupCalls(request: APIRequestContext) {
 
 test.describe('with the Coder on an endpoint where nothing listens', () => {
   test.use(
-    settings({
+    pluginSettings({
       agents: {
         coder: { endpoint: 'Offline', model: '', fallbacks: [] },
         critic: { endpoint: '', model: '', fallbacks: [] }
@@ -222,7 +214,7 @@ test('a run waits out a rate limit, and the tokens it shows are the server’s c
 
 test.describe('with Backup as the Coder’s fallback', () => {
   test.use(
-    settings({
+    pluginSettings({
       agents: {
         coder: { endpoint: 'Scripted', model: '', fallbacks: ['Backup'] },
         critic: { endpoint: '', model: '', fallbacks: [] }
@@ -268,7 +260,7 @@ test.describe('with Backup as the Coder’s fallback', () => {
 });
 
 test.describe('with one retry', () => {
-  test.use(settings({ retries: 1 }));
+  test.use(pluginSettings({ retries: 1 }));
 
   test('a failing server ends the run with its message and the notebook as it was; the task stays for Retry, which works', async ({
     page,
@@ -317,7 +309,7 @@ const PRINT_FIELDS = coderReply('The fields:', [
 ]);
 
 test.describe('with the response cache on', () => {
-  test.use(settings({ cache: true }));
+  test.use(pluginSettings({ cache: true }));
 
   test('the same task again is answered from the cache, marked as cached, without calling the model', async ({
     page,

@@ -2,7 +2,12 @@
  * What the UI tests share: the scripted model server's control routes, a
  * notebook next to cars.csv with one cell of the user's own, the sidebar.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as path from 'path';
 
@@ -10,6 +15,16 @@ export const SCRIPTED = 'http://127.0.0.1:8911';
 export const CARS_CSV = path.resolve(__dirname, '../../example/cars.csv');
 export const SIDEBAR = '#agent-team-sidebar';
 export const USER_CELL = "answer = 42  # the user's own cell";
+
+/** Fixtures that give the Agent Team plugin these settings (for `test.use`). */
+export function pluginSettings(values: Record<string, unknown>) {
+  return {
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-agent-team:plugin': values
+    }
+  };
+}
 
 export interface ILoggedRequest {
   path: string;

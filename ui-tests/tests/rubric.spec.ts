@@ -4,7 +4,7 @@
  * and decide when the run ends. A rubric that cannot be used stops the run
  * before any model call, with the reason.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   SIDEBAR,
@@ -12,7 +12,8 @@ import {
   modelCalls,
   openNotebook,
   setScenario,
-  summaries
+  summaries,
+  pluginSettings
 } from './helpers';
 import {
   FIXED_PLOT_CELL,
@@ -21,8 +22,6 @@ import {
   TASK,
   coderReply
 } from './scenarios';
-
-const PLUGIN = 'jupyterlab-agent-team:plugin';
 
 const RUBRIC = [
   {
@@ -46,10 +45,6 @@ const RUBRIC = [
   }
 ];
 
-function settings(values: Record<string, unknown>) {
-  return { mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: values } };
-}
-
 /** A Critic that writes prose, an old six-dimension habit, then the JSON. */
 function critic(axisLabels: number): string {
   return [
@@ -71,7 +66,7 @@ function critic(axisLabels: number): string {
 }
 
 test.describe('with a rubric of four dimensions', () => {
-  test.use(settings({ rubric: RUBRIC, reproduceCheck: false }));
+  test.use(pluginSettings({ rubric: RUBRIC, reproduceCheck: false }));
 
   test('the Critic is told them, scores them, the scorecard shows them and the threshold follows them', async ({
     page,
@@ -185,7 +180,7 @@ test.describe('with a rubric of four dimensions', () => {
 
 test.describe('with a rubric that names a dimension twice', () => {
   test.use(
-    settings({
+    pluginSettings({
       rubric: [
         { name: 'story', judges: 'does it answer the task?' },
         { name: 'Story', judges: 'is it a good story?' }

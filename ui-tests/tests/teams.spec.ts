@@ -3,7 +3,7 @@
  * choosing each speaker, a Planner + Coder team of the user's own, and an
  * agent another extension registers through the IAgentTeamRegistry token.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   SIDEBAR,
@@ -12,7 +12,8 @@ import {
   notebookCells,
   openNotebook,
   setScenario,
-  summaries
+  summaries,
+  pluginSettings
 } from './helpers';
 import {
   LOAD_CELL,
@@ -22,17 +23,11 @@ import {
   criticReply
 } from './scenarios';
 
-const PLUGIN = 'jupyterlab-agent-team:plugin';
-
-function settings(values: Record<string, unknown>) {
-  return { mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: values } };
-}
-
 /** The seed task's code as one block, as the seed's Coder is told to write it. */
 const ONE_BLOCK = `${LOAD_CELL}\n\n${REVISED_PLOT_CELL}`;
 
 test.describe('the seed group', () => {
-  test.use(settings({ team: { preset: 'seed-group' } }));
+  test.use(pluginSettings({ team: { preset: 'seed-group' } }));
 
   test('runs the seed task end to end with a model choosing each speaker', async ({
     page,
@@ -104,7 +99,7 @@ test.describe('the seed group', () => {
 
 test.describe('a Planner + Coder team of the user’s own', () => {
   test.use(
-    settings({
+    pluginSettings({
       team: {
         strategy: 'round_robin',
         agents: [
@@ -168,7 +163,7 @@ test.describe('a Planner + Coder team of the user’s own', () => {
 });
 
 test.describe('an agent another extension registers', () => {
-  test.use(settings({ reproduceCheck: false }));
+  test.use(pluginSettings({ reproduceCheck: false }));
 
   test('appears in the team editor through IAgentTeamRegistry, joins the team and speaks from its own model provider', async ({
     page,

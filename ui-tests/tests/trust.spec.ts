@@ -3,7 +3,7 @@
  * Stop and the timeout interrupting the kernel, a shut-down kernel, keys and
  * data that must not leak, and model text that must render inert.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   SCRIPTED,
@@ -19,11 +19,11 @@ import {
   summaries,
   startSleepingCell,
   untrackedKernels,
-  runTask
+  runTask,
+  pluginSettings
 } from './helpers';
 import { LOAD_CELL, coderReply, criticReply } from './scenarios';
 
-const PLUGIN = 'jupyterlab-agent-team:plugin';
 const SECRET = 'sk-ui-test-secret';
 const NINES: [number, number, number, number, number, number] = [
   9, 9, 9, 9, 9, 9
@@ -31,12 +31,8 @@ const NINES: [number, number, number, number, number, number] = [
 
 untrackedKernels();
 
-function settings(values: Record<string, unknown>) {
-  return { mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: values } };
-}
-
 test.describe('in ask mode', () => {
-  test.use(settings({ approvalMode: 'ask', autoRevisions: 1 }));
+  test.use(pluginSettings({ approvalMode: 'ask', autoRevisions: 1 }));
 
   test('the draft waits for Run, the user’s edit runs and reaches the Coder, Skip ends the run', async ({
     page,
@@ -116,7 +112,7 @@ test.describe('in ask mode', () => {
 });
 
 test.describe('with a 3 s execution timeout', () => {
-  test.use(settings({ executionTimeout: 3 }));
+  test.use(pluginSettings({ executionTimeout: 3 }));
 
   test('an endless loop is interrupted, the Coder is told, and the kernel works afterwards', async ({
     page,
